@@ -1,0 +1,250 @@
+"""Turn the paper's printed statistics into one typed, sourced table.
+
+Raw rows keep the text as printed (``超过``, ``16``, ``亿元``, ``去年``); this
+module parses them into standard units, resolves relative periods from a
+separate evidence table, and computes the figures the paper gives only as
+differences ("比2020年多了6个亿"), each marked derived with its formula.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis import units
+from analysis.errors import InputError
+from analysis.tables import read_csv, validate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+RAW_COLUMNS = ["stat_id", "section", "quote_zh", "entity", "metric", "period_printed", "period",
+               "value_printed", "unit_printed", "qualifier_printed", "label_zh", "label_en",
+               "source_given", "note"]
+RESOLUTION_COLUMNS = ["stat_id", "period", "evidence", "source"]
+DERIVED_COLUMNS = ["stat_id", "formula", "unit_std", "qualifier", "period", "entity", "metric",
+                   "label_zh", "label_en", "note"]
+PROCESSED_COLUMNS = ["stat_id", "section", "quote_zh", "label_zh", "label_en", "entity",
+                     "metric", "period", "period_printed", "period_basis", "value", "unit",
+                     "qualifier", "value_std", "unit_std", "resolution_std", "source",
+                     "derived", "formula", "note"]
+
+# Printed periods relative to a year the reader must work out; each needs a row
+# in the resolution table with its evidence. (目前, "currently", is left undated:
+# the paper gives no date of writing.)
+RELATIVE_PERIODS = ("去年", "今年", "明年", "前年")
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+SECTION_PATTERN = r"^(abstract|\d+(\.\d+)*)$"
+
+
+def normalise_quote_text(text: str) -> str:
+    """Join the seed's hard-wrapped lines so quotes can be found in it."""
+    return re.sub(r"\s*\n\s*", "", text)
+
+
+def _nonempty(pa):
+    return pa.Check.str_length(min_value=1, error="must not be empty")
+
+
+def raw_schema() -> "pa.DataFrameSchema":
+    """pandera schema of ``data/raw/cited_statistics.csv``."""
+    import pandera.pandas as pa
+
+    def number_ok(s):
+        def ok(x):
+            try:
+                units.parse_number(x)
+                return True
+            except ValueError:
+                return False
+        return s.map(ok)
+
+    def period_ok(s):
+        def ok(x):
+            if x == "":
+                return True
+            try:
+                units.period_kind(x)
+                return True
+            except ValueError:
+                return False
+        return s.map(ok)
+
+    return pa.DataFrameSchema(
+        {
+            "stat_id": pa.Column(str, [pa.Check.str_matches(ID_PATTERN, error="id must be snake_case ASCII")],
+                                 unique=True, report_duplicates="all"),
+            "section": pa.Column(str, pa.Check.str_matches(SECTION_PATTERN, error="section must be 'abstract' or like 2.1.4")),
+            "quote_zh": pa.Column(str, _nonempty(pa)),
+            "entity": pa.Column(str, _nonempty(pa)),
+            "metric": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error="metric must be snake_case ASCII")),
+            "period_printed": pa.Column(str),
+            "period": pa.Column(str, pa.Check(period_ok, element_wise=False,
+                                              error="period must be ISO (2022, 2022Q3, 2023-06, 2021-08-20, 2004/2023) and a real date")),
+            "value_printed": pa.Column(str, pa.Check(number_ok, element_wise=False,
+                                                     error="value must be a number as printed (digits or Chinese numerals)")),
+            "unit_printed": pa.Column(str, pa.Check.isin(sorted(units.UNITS), error="unknown unit")),
+            "qualifier_printed": pa.Column(str, pa.Check.isin(sorted(units.QUALIFIERS), error="unknown qualifier")),
+            "label_zh": pa.Column(str, _nonempty(pa)),
+            "label_en": pa.Column(str, _nonempty(pa)),
+            "source_given": pa.Column(str, _nonempty(pa)),
+            "note": pa.Column(str),
+        },
+        strict=True, ordered=True, name="cited_statistics (raw)",
+    )
+
+
+def processed_schema() -> "pa.DataFrameSchema":
+    """pandera schema of the processed table: types, closed sets and ranges."""
+    import pandera.pandas as pa
+
+    amounts = ("CNY", "USD", "persons", "count", "hours", "CNY_per_USD", "ordinal", "rank")
+    return pa.DataFrameSchema(
+        {
+            "stat_id": pa.Column(str, unique=True),
+            "value": pa.Column(float),
+            "value_std": pa.Column(float),
+            "unit_std": pa.Column(str, pa.Check.isin(units.UNIT_STD)),
+            "qualifier": pa.Column(str, pa.Check.isin(units.QUALIFIER_STD)),
+            "resolution_std": pa.Column(float, pa.Check.gt(0), nullable=True),
+            "quote_zh": pa.Column(str, _nonempty(pa)),
+            "source": pa.Column(str, _nonempty(pa)),
+            "derived": pa.Column(bool),
+        },
+        checks=[
+            pa.Check(lambda d: ~d["unit_std"].isin(amounts) | (d["value_std"] >= 0),
+                     error="amounts and counts must not be negative"),
+            pa.Check(lambda d: (d["unit_std"] != "percent") | d["value_std"].between(0, 100),
+                     error="percentages must lie within 0-100"),
+        ],
+        strict=False, name="cited_statistics (processed)",
+    )
+
+
+def check_quotes(df: "pd.DataFrame", seed_text: str, path: str | Path) -> None:
+    """Every quote must stand, word for word, in the seed paper."""
+    seed = normalise_quote_text(seed_text)
+    for row, quote in df["quote_zh"].items():
+        if quote not in seed:
+            raise InputError(path, f"quote not found in the seed paper: {quote!r}",
+                             row=int(row), column="quote_zh")
+
+
+def check_periods(df: "pd.DataFrame", resolutions: "pd.DataFrame", path: str | Path) -> None:
+    """A stated period must agree with ``period``; a relative one must be resolved."""
+    resolved = set(resolutions["stat_id"])
+    for row, rec in df.iterrows():
+        printed, iso = rec["period_printed"], rec["period"]
+        if any(word in printed for word in RELATIVE_PERIODS) and not iso:
+            if rec["stat_id"] not in resolved:
+                raise InputError(path, f"relative period '{printed}' needs a row in "
+                                       "period_resolutions.csv (with its evidence)",
+                                 row=int(row), column="period")
+            continue
+        parsed = units.parse_zh_period(printed) if printed else None
+        if parsed and iso and parsed != iso:
+            raise InputError(path, f"period '{iso}' disagrees with the printed '{printed}' "
+                                   f"(reads as {parsed})", row=int(row), column="period")
+
+
+def parse_rows(df: "pd.DataFrame", path: str | Path) -> "pd.DataFrame":
+    """Add value, unit, qualifier, value_std, unit_std and resolution_std."""
+    import pandas as pd
+
+    out = df.copy()
+    values, factors, stds, resolutions, qualifiers = [], [], [], [], []
+    for row, rec in df.iterrows():
+        try:
+            number = units.parse_number(rec["value_printed"])
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=int(row), column="value_printed") from None
+        try:
+            factor, unit_std = units.parse_unit(rec["unit_printed"])
+        except KeyError as exc:
+            raise InputError(path, exc.args[0], row=int(row), column="unit_printed") from None
+        values.append(number.value)
+        factors.append(factor)
+        stds.append(unit_std)
+        resolutions.append(number.resolution * factor)
+        qualifiers.append(units.parse_qualifier(rec["qualifier_printed"]))
+    out["value"] = pd.Series(values, index=df.index, dtype=float)
+    out["unit"] = df["unit_printed"]
+    out["value_std"] = out["value"] * pd.Series(factors, index=df.index, dtype=float)
+    out["unit_std"] = stds
+    out["resolution_std"] = pd.Series(resolutions, index=df.index, dtype=float)
+    out["qualifier"] = qualifiers
+    return out
+
+
+def apply_resolutions(df: "pd.DataFrame", resolutions: "pd.DataFrame", path: str | Path) -> "pd.DataFrame":
+    """Fill relative periods from the evidence table; record how each was resolved."""
+    out = df.copy()
+    out["period_basis"] = out["period"].map(lambda p: "stated" if p else "none")
+    known = set(out["stat_id"])
+    for row, rec in resolutions.iterrows():
+        if rec["stat_id"] not in known:
+            raise InputError(path, f"unknown stat_id '{rec['stat_id']}'", row=int(row),
+                             column="stat_id")
+        mask = out["stat_id"] == rec["stat_id"]
+        out.loc[mask, "period"] = rec["period"]
+        out.loc[mask, "period_basis"] = f"resolved: {rec['evidence']} [{rec['source']}]"
+    return out
+
+
+def derive_rows(df: "pd.DataFrame", derived: "pd.DataFrame", path: str | Path) -> "pd.DataFrame":
+    """Compute figures the paper states only as differences or ratios."""
+    import pandas as pd
+
+    values = dict(zip(df["stat_id"], df["value_std"]))
+    rows = []
+    for row, rec in derived.iterrows():
+        names = set(re.findall(r"[a-z][a-z0-9_]*", rec["formula"]))
+        unknown = sorted(names - set(values))
+        if unknown:
+            raise InputError(path, f"formula uses unknown stat_id(s): {', '.join(unknown)}",
+                             row=int(row), column="formula")
+        try:
+            value = float(pd.eval(rec["formula"], local_dict={n: values[n] for n in names},
+                                  engine="python", parser="pandas"))
+        except Exception as exc:  # syntax errors and the like
+            raise InputError(path, f"cannot evaluate formula: {exc}", row=int(row),
+                             column="formula") from None
+        inputs = df[df["stat_id"].isin(names)]
+        if rec["unit_std"] not in units.UNIT_STD:
+            raise InputError(path, f"unknown unit_std '{rec['unit_std']}'", row=int(row),
+                             column="unit_std")
+        rows.append({
+            "stat_id": rec["stat_id"], "section": ";".join(sorted(set(inputs["section"]))),
+            "quote_zh": " … ".join(inputs["quote_zh"]), "label_zh": rec["label_zh"],
+            "label_en": rec["label_en"], "entity": rec["entity"], "metric": rec["metric"],
+            "period": rec["period"], "period_printed": "", "period_basis": "derived",
+            "value": value, "unit": rec["unit_std"], "qualifier": rec["qualifier"],
+            "value_std": value, "unit_std": rec["unit_std"],
+            "resolution_std": float(inputs["resolution_std"].max()),
+            "source": "derived from " + ", ".join(sorted(names)), "derived": True,
+            "formula": rec["formula"], "note": rec["note"],
+        })
+        values[rec["stat_id"]] = value
+    return pd.DataFrame(rows, columns=PROCESSED_COLUMNS)
+
+
+def clean(raw: "pd.DataFrame", resolutions: "pd.DataFrame", derived: "pd.DataFrame",
+          seed_text: str, paths: dict[str, str]) -> "pd.DataFrame":
+    """Raw (validated) tables → the processed ``cited_statistics`` table."""
+    import pandas as pd
+
+    check_quotes(raw, seed_text, paths["raw"])
+    check_periods(raw, resolutions, paths["raw"])
+    df = parse_rows(raw, paths["raw"])
+    df = apply_resolutions(df, resolutions, paths["resolutions"])
+    df["source"] = df["source_given"].map(lambda s: "paper (no source named)" if s == "none"
+                                          else f"paper, citing {s}")
+    df["derived"] = False
+    df["formula"] = ""
+    df = df[PROCESSED_COLUMNS]
+    extra = derive_rows(df, derived, paths["derived"])
+    out = pd.concat([df, extra], ignore_index=True)
+    out["derived"] = out["derived"].astype(bool)
+    validate(out, processed_schema(), "data/processed/cited_statistics.csv")
+    return out.reset_index(drop=True)

@@ -1,0 +1,120 @@
+"""Numbers and dates as each edition prints them: 亿/万亿 and 2023年6月 in
+Chinese, billion/trillion and June 2023 in English.
+
+Precision travels with the value as a *resolution* in base units (10.79亿人 is
+known to 10⁶ persons), so a rescaled figure keeps exactly the digits its source
+printed: 10.79亿人 → 1.079 billion, 11.0% → 11.0%, 2080亿美元 → US$208 billion.
+"""
+
+from __future__ import annotations
+
+import math
+
+QUALIFIER_WORDS = {
+    "zh": {"exact": "", "over": "超过", "nearly": "接近", "about": "约", "up_to": "多达",
+           "below": "低于"},
+    "en": {"exact": "", "over": "over ", "nearly": "nearly ", "about": "about ",
+           "up_to": "up to ", "below": "below "},
+}
+
+# (threshold, template) from largest to smallest; {} is the scaled number.
+SCALES = {
+    "zh": {
+        "CNY": [(1e12, "{}万亿元"), (1e8, "{}亿元"), (1e4, "{}万元"), (1, "{}元")],
+        "USD": [(1e12, "{}万亿美元"), (1e8, "{}亿美元"), (1e4, "{}万美元"), (1, "{}美元")],
+        "persons": [(1e8, "{}亿人"), (1e4, "{}万人"), (1, "{}人")],
+        "count": [(1e8, "{}亿"), (1e4, "{}万"), (1, "{}")],
+        "percent": [(1, "{}%")],
+        "percentage_points": [(1, "{}个百分点")],
+        "hours": [(1, "{}小时")],
+        "CNY_per_USD": [(1, "{}")],
+        "ordinal": [(1, "第{}")],
+        "rank": [(1, "第{}")],
+    },
+    "en": {
+        "CNY": [(1e12, "RMB {} trillion"), (1e9, "RMB {} billion"), (1e6, "RMB {} million"),
+                (1, "RMB {}")],
+        "USD": [(1e12, "US${} trillion"), (1e9, "US${} billion"), (1e6, "US${} million"),
+                (1, "US${}")],
+        "persons": [(1e9, "{} billion"), (1e6, "{} million"), (1, "{}")],
+        "count": [(1e9, "{} billion"), (1e6, "{} million"), (1, "{}")],
+        "percent": [(1, "{}%")],
+        "percentage_points": [(1, "{} percentage points")],
+        "hours": [(1, "{} hours")],
+        "CNY_per_USD": [(1, "{}")],
+        "ordinal": [(1, "{}")],
+        "rank": [(1, "{}")],
+    },
+}
+
+_EN_ORDINAL = {1: "st", 2: "nd", 3: "rd"}
+
+
+def decimals_for(scale: float, resolution: float | None, default: int) -> int:
+    """Digits after the point that show ``resolution`` at ``scale``."""
+    if not resolution or resolution <= 0:
+        return default
+    return max(0, round(math.log10(scale / resolution)))
+
+
+def _number(x: float, decimals: int, lang: str, trim: bool) -> str:
+    text = f"{x:,.{decimals}f}" if lang == "en" else f"{x:.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_quantity(value: float, unit: str, lang: str, *, resolution: float | None = None,
+                    qualifier: str = "exact", max_decimals: int = 2) -> str:
+    """Format ``value`` (in base units of ``unit``) for ``lang``.
+
+    With a ``resolution`` the digits follow the source; without one the number
+    is shown with at most ``max_decimals`` decimals, trailing zeros trimmed.
+    """
+    try:
+        scales = SCALES[lang][unit]
+    except KeyError as exc:
+        raise ValueError(f"no {lang} format for unit '{unit}'") from exc
+    if qualifier not in QUALIFIER_WORDS[lang]:
+        raise ValueError(f"unknown qualifier '{qualifier}'")
+    scale, template = next(((s, t) for s, t in scales if abs(value) >= s), scales[-1])
+    if unit in ("ordinal", "rank") and lang == "en":
+        n = int(round(value))
+        suffix = "th" if 10 <= n % 100 <= 20 else _EN_ORDINAL.get(n % 10, "th")
+        return QUALIFIER_WORDS[lang][qualifier] + f"{n}{suffix}"
+    decimals = decimals_for(scale, resolution, max_decimals)
+    number = _number(value / scale, decimals, lang, trim=resolution is None)
+    return QUALIFIER_WORDS[lang][qualifier] + template.format(number)
+
+
+_QUARTER_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
+_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+
+
+def format_period(period: str, lang: str) -> str:
+    """ISO period (``2022``, ``2022Q3``, ``2023-06``, ``2021-08-20``, ``2004/2023``) → prose."""
+    if "/" in period:
+        start, end = period.split("/", 1)
+        sep = "至" if lang == "zh" else "–"
+        return format_period(start, lang) + sep + format_period(end, lang)
+    if "Q" in period:
+        year, q = period.split("Q")
+        return f"{year}年第{_QUARTER_ZH[int(q)]}季度" if lang == "zh" else f"Q{q} {year}"
+    if "H" in period:
+        year, h = period.split("H")
+        return (f"{year}年{'上' if h == '1' else '下'}半年" if lang == "zh"
+                else f"{'first' if h == '1' else 'second'} half of {year}")
+    parts = period.split("-")
+    if len(parts) == 1:
+        return f"{parts[0]}年" if lang == "zh" else parts[0]
+    year, month = parts[0], int(parts[1])
+    if len(parts) == 2:
+        return f"{year}年{month}月" if lang == "zh" else f"{_MONTHS_EN[month - 1]} {year}"
+    day = int(parts[2])
+    return f"{year}年{month}月{day}日" if lang == "zh" else f"{day} {_MONTHS_EN[month - 1]} {year}"
+
+
+def format_percent(x: float, lang: str, decimals: int = 1) -> str:
+    """A share or rate given as a percentage number (11.0 → ``11.0%``)."""
+    return f"{x:.{decimals}f}%"

@@ -1,0 +1,68 @@
+"""Shared figure machinery: language fonts, a strict glyph check, and
+byte-identical SVG/PDF output.
+
+Snakemake runs several jobs in threads of one process, and matplotlib's
+global state (rcParams, warning filters) is not thread-safe, so every figure
+is drawn and saved under one lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.fileio import atomic_path
+from analysis.fonts import find_font_file
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+STYLE = Path(__file__).parent / "style" / "paper.mplstyle"
+LOCK = threading.RLock()
+LATIN_SANS = "DejaVu Sans"
+
+
+@contextlib.contextmanager
+def figure_context(lang: str, cjk_font: str) -> Iterator[None]:
+    """Style, fonts and missing-glyph-as-error for drawing one language's figure."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    find_font_file(cjk_font)  # fail with the fix, not with tofu
+    families = [cjk_font, LATIN_SANS] if lang == "zh" else [LATIN_SANS, cjk_font]
+    with LOCK, plt.style.context(STYLE), matplotlib.rc_context({"font.family": families}), \
+            warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r".*Glyph .* missing from.*")
+        warnings.filterwarnings("error", message=r".*findfont: Font family .* not found.*")
+        yield
+
+
+def new_figure(**kwargs) -> "Figure":
+    """A figure not registered with pyplot (no global figure manager, no leaks)."""
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
+
+def save(fig: "Figure", path: str | Path) -> None:
+    """Save SVG or PDF without dates or tool versions, so rebuilds are byte-identical."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".")
+    metadata = {"svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+                "png": {"Software": None}}[fmt]
+    with LOCK, atomic_path(path) as part:
+        fig.canvas.draw()  # surfaces missing glyphs here, inside the error filter
+        fig.savefig(part, format=fmt, metadata=metadata)
+
+
+def source_line(fig: "Figure", text: str) -> None:
+    """The 'Source: …' line under a figure."""
+    fig.text(0.0, -0.02, text, ha="left", va="top", fontsize=7, color="#555555",
+             transform=fig.transFigure, wrap=True)

@@ -1,0 +1,60 @@
+# Raw, hand-curated tables → validated, typed, processed tables.
+
+
+rule cited_statistics:
+    input:
+        raw="data/raw/cited_statistics.csv",
+        resolutions="data/raw/period_resolutions.csv",
+        derived="data/raw/derived_statistics.csv",
+        seed="data/raw/seed_paper.zh.txt",
+        code=lib("cited", "units", "tables", "steps"),
+    output:
+        "data/processed/cited_statistics.csv",
+    log:
+        "logs/cited_statistics.log",
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    run:
+        from analysis import steps, joblog
+
+        with joblog.job_log(log[0], rule):
+            steps.cited_statistics(input, output[0])
+
+
+rule timeline:
+    input:
+        raw="data/raw/timeline_events.csv",
+        seed="data/raw/seed_paper.zh.txt",
+        code=lib("timeline", "units", "tables", "steps"),
+    output:
+        "data/processed/timeline.csv",
+    log:
+        "logs/timeline.log",
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    run:
+        from analysis import steps, joblog
+
+        with joblog.job_log(log[0], rule):
+            steps.timeline(input, output[0])
+
+
+rule public_series:
+    input:
+        raw="data/raw/public_series.csv",
+        bib="paper/references.bib",
+        code=lib("series", "units", "tables", "steps"),
+    output:
+        "data/processed/public_series.csv",
+    log:
+        "logs/public_series.log",
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    run:
+        from analysis import steps, joblog
+
+        with joblog.job_log(log[0], rule):
+            steps.public_series(input, output[0])

@@ -1,0 +1,62 @@
+# Values for the prose, then the paper in each language and format.
+
+
+rule paper_variables:
+    input:
+        cited="data/processed/cited_statistics.csv",
+        timeline="data/processed/timeline.csv",
+        card="data/processed/model_cards/kuaishou_ecommerce_gmv_annual.loglinear_trend.json",
+        forecasts="data/processed/forecasts.csv",
+        figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
+        sources="data/raw/sources.yaml",
+        code=lib("values", "formatting", "steps"),
+    output:
+        "paper/_variables.yml",
+    log:
+        "logs/paper_variables.log",
+    params:
+        author=config["paper"]["author"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    run:
+        from analysis import steps, joblog
+
+        with joblog.job_log(log[0], rule):
+            steps.paper_variables(input, output[0], params.author)
+
+
+rule paper:
+    input:
+        qmd="paper/paper-{lang}.qmd",
+        variables="paper/_variables.yml",
+        project="paper/_quarto.yml",
+        bib="paper/references.bib",
+        csl=expand("paper/csl/{name}.csl", name=glob_wildcards("paper/csl/{name}.csl").name),
+        css="paper/style.css",
+        figures=expand("figures/{figure}.{{lang}}.svg", figure=FIGURES),
+        sources="data/raw/sources.yaml",
+        code=lib("render", "fonts", "steps")
+        + ["analysis/pandoc/quarto_compat.lua", "analysis/pandoc/translations/zh.yaml"],
+    output:
+        "paper/_output/paper-{lang}.{ext}",
+    log:
+        "logs/paper-{lang}.{ext}.log",
+    params:
+        fonts=config["fonts"],
+        engine=config["render"]["engine"],
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    run:
+        from analysis import steps, joblog
+
+        with joblog.job_log(log[0], f"{rule}-{wildcards.lang}.{wildcards.ext}"):
+            steps.paper(
+                input.qmd,
+                output[0],
+                root=".",
+                fonts=params.fonts,
+                engine=params.engine,
+                sources=input.sources,
+            )

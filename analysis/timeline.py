@@ -1,0 +1,74 @@
+"""The dated events the paper mentions, as a typed timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis import units
+from analysis.cited import ID_PATTERN, SECTION_PATTERN, check_quotes
+from analysis.errors import InputError
+from analysis.tables import validate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pandera.pandas as pa
+
+RAW_COLUMNS = ["event_id", "date_printed", "date", "date_end", "precision", "section", "quote_zh",
+               "entity", "label_zh", "label_en", "note"]
+PROCESSED_COLUMNS = ["event_id", "date", "date_end", "precision", "label_zh", "label_en",
+                     "section", "entity", "date_printed", "quote_zh", "note"]
+PRECISION_OF = {"year": "year", "month": "month", "day": "day"}
+
+
+def raw_schema() -> "pa.DataFrameSchema":
+    import pandera.pandas as pa
+
+    def iso_ok(s):
+        def ok(x):
+            if x == "":
+                return True
+            try:
+                return units.period_kind(x) in ("year", "month", "day")
+            except ValueError:
+                return False
+        return s.map(ok)
+
+    nonempty = pa.Check.str_length(min_value=1, error="must not be empty")
+    return pa.DataFrameSchema(
+        {
+            "event_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error="id must be snake_case ASCII"), unique=True, report_duplicates="all"),
+            "date_printed": pa.Column(str, nonempty),
+            "date": pa.Column(str, [nonempty, pa.Check(iso_ok, element_wise=False, error="date must be ISO (2021, 2021-01, 2021-08-20) and a real date")]),
+            "date_end": pa.Column(str, pa.Check(iso_ok, element_wise=False, error="date_end must be empty or ISO")),
+            "precision": pa.Column(str, pa.Check.isin(sorted(PRECISION_OF), error="precision must be day, month or year")),
+            "section": pa.Column(str, pa.Check.str_matches(SECTION_PATTERN, error="section must be 'abstract' or like 2.1.4")),
+            "quote_zh": pa.Column(str, nonempty),
+            "entity": pa.Column(str, nonempty),
+            "label_zh": pa.Column(str, nonempty),
+            "label_en": pa.Column(str, nonempty),
+            "note": pa.Column(str),
+        },
+        strict=True, ordered=True, name="timeline_events (raw)",
+    )
+
+
+def clean(raw: "pd.DataFrame", seed_text: str, path: str | Path) -> "pd.DataFrame":
+    """Validate, check each date against its printed form and precision, sort by date."""
+    df = validate(raw, raw_schema(), path)
+    check_quotes(df, seed_text, path)
+    for row, rec in df.iterrows():
+        kind = units.period_kind(rec["date"])
+        if kind != rec["precision"]:
+            raise InputError(path, f"date '{rec['date']}' is {kind}-precise but precision says "
+                                   f"'{rec['precision']}'", row=int(row), column="precision")
+        parsed = units.parse_zh_period(rec["date_printed"])
+        start = parsed.split("/")[0] if parsed else None
+        if start and start != rec["date"]:
+            raise InputError(path, f"date '{rec['date']}' disagrees with the printed "
+                                   f"'{rec['date_printed']}' (reads as {start})",
+                             row=int(row), column="date")
+        if rec["date_end"] and rec["date_end"] < rec["date"]:
+            raise InputError(path, "date_end is before date", row=int(row), column="date_end")
+    out = df[PROCESSED_COLUMNS].sort_values(["date", "event_id"], kind="stable")
+    return out.reset_index(drop=True)
