@@ -12,6 +12,14 @@ validate(config, "config/config.schema.yaml")
 
 
 include: "analysis/rules/common.smk"
+
+
+wildcard_constraints:
+    lang="|".join(LANGS),
+    ext="html|pdf",
+    figure="|".join(FIGURES),
+
+
 include: "analysis/rules/data.smk"
 include: "analysis/rules/models.smk"
 include: "analysis/rules/figures.smk"

@@ -149,16 +149,17 @@ def paper_variables(inp: Mapping[str, Any], out: str, author: Mapping[str, str])
     fileio.write_yaml(out, values.assemble(sections), header=PAPER_VARIABLES_HEADER)
 
 
-def paper(qmd: str, output: str, *, root: str, fonts: Mapping[str, str], engine: str,
-          sources: str) -> None:
+def paper(inp: Mapping[str, str], output: str, params: Any, root: str = ".") -> None:
+    """Render one document in one format; ``params`` carries ``fonts`` and ``engine``."""
     from analysis import fonts as fontlib
     from analysis import render
 
-    vintage = data_vintage(sources)
+    fonts, engine = params.fonts, params.engine
+    vintage = data_vintage(inp["sources"])
     settings = render.RenderSettings(
         root=Path(root).resolve(), font_dirs=fontlib.font_dirs([fonts["cjk_serif"], fonts["cjk_sans"]]),
         mainfont=fonts["cjk_serif"], timestamp=vintage_timestamp(vintage), engine=engine,
         extra_meta={"mainfont": fonts["cjk_serif"]})
     fmt = Path(output).suffix.lstrip(".")
-    used = render.render(qmd, fmt, output, settings)
+    used = render.render(inp["qmd"], fmt, output, settings)
     log.info("rendered %s with %s", output, used)

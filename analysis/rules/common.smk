@@ -1,14 +1,8 @@
-# Shared names for the rule files. Nothing heavy is imported here: parsing the
-# workflow must stay as fast as Snakemake's own no-op.
+# Names shared by the other workflow files. Kept light (nothing heavy is
+# imported) so that parsing the workflow stays as fast as a Snakemake no-op.
 
 LANGS = config["paper"]["languages"]
 FIGURES = ["kuaishou_gmv_trend"]
-
-
-wildcard_constraints:
-    lang="|".join(LANGS),
-    ext="html|pdf",
-    figure="|".join(FIGURES),
 
 
 def lib(*modules):

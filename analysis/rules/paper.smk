@@ -51,12 +51,5 @@ rule paper:
     run:
         from analysis import steps, joblog
 
-        with joblog.job_log(log[0], f"{rule}-{wildcards.lang}.{wildcards.ext}"):
-            steps.paper(
-                input.qmd,
-                output[0],
-                root=".",
-                fonts=params.fonts,
-                engine=params.engine,
-                sources=input.sources,
-            )
+        with joblog.job_log(log[0], rule):
+            steps.paper(input, output[0], params)
