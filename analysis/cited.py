@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from analysis import units
 from analysis.errors import InputError
-from analysis.tables import read_csv, validate
+from analysis.tables import validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pandera.pandas as pa
 
 RAW_COLUMNS = ["stat_id", "section", "quote_zh", "entity", "metric", "period_printed", "period",
                "value_printed", "unit_printed", "qualifier_printed", "label_zh", "label_en",

@@ -3,7 +3,7 @@
 
 Keys: ``<lang>.cite.<stat_id>`` (value with its qualifier, as the paper's
 reader should see it), ``<lang>.cite.<stat_id>_period``,
-``<lang>.model.<series>.<name>``, ``<lang>.fig.<figure>.{caption,alt}`` and
+``<lang>.event.<event_id>`` (its date), ``<lang>.model.<series>.<name>``, ``<lang>.fig.<figure>.{caption,alt}`` and
 ``<lang>.meta.*``. Both languages always carry the same keys.
 """
 
@@ -31,6 +31,16 @@ def cited_values(df: "pd.DataFrame", lang: str) -> dict[str, str]:
                                                      resolution=res)
         if rec.period:
             out[f"{rec.stat_id}_period"] = format_period(rec.period, lang)
+    return out
+
+
+def event_values(events: "pd.DataFrame", lang: str) -> dict[str, str]:
+    """``event_id`` → its date as printed prose (2021年8月20日 / 20 August 2021)."""
+    out: dict[str, str] = {}
+    for rec in events.itertuples(index=False):
+        out[rec.event_id] = format_period(rec.date, lang)
+        if rec.date_end:
+            out[f"{rec.event_id}_end"] = format_period(rec.date_end, lang)
     return out
 
 

@@ -7,7 +7,7 @@ rule cited_statistics:
         resolutions="data/raw/period_resolutions.csv",
         derived="data/raw/derived_statistics.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("cited", "units", "tables", "steps"),
+        code=lib("cited", "units", "tables", "pipeline/data"),
     output:
         "data/processed/cited_statistics.csv",
     log:
@@ -16,17 +16,18 @@ rule cited_statistics:
         mem_mb=1000,
         runtime=5,
     run:
-        from analysis import steps, joblog
+        from analysis import joblog
+        from analysis.pipeline import data as step
 
         with joblog.job_log(log[0], rule):
-            steps.cited_statistics(input, output[0])
+            step.cited_statistics(input, output[0])
 
 
 rule timeline:
     input:
         raw="data/raw/timeline_events.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("timeline", "units", "tables", "steps"),
+        code=lib("timeline", "units", "tables", "pipeline/data"),
     output:
         "data/processed/timeline.csv",
     log:
@@ -35,17 +36,18 @@ rule timeline:
         mem_mb=1000,
         runtime=5,
     run:
-        from analysis import steps, joblog
+        from analysis import joblog
+        from analysis.pipeline import data as step
 
         with joblog.job_log(log[0], rule):
-            steps.timeline(input, output[0])
+            step.timeline(input, output[0])
 
 
 rule public_series:
     input:
         raw="data/raw/public_series.csv",
         bib="paper/references.bib",
-        code=lib("series", "units", "tables", "steps"),
+        code=lib("series", "units", "tables", "pipeline/data"),
     output:
         "data/processed/public_series.csv",
     log:
@@ -54,7 +56,8 @@ rule public_series:
         mem_mb=1000,
         runtime=5,
     run:
-        from analysis import steps, joblog
+        from analysis import joblog
+        from analysis.pipeline import data as step
 
         with joblog.job_log(log[0], rule):
-            steps.public_series(input, output[0])
+            step.public_series(input, output[0])

@@ -7,7 +7,7 @@ rule figure_kuaishou_gmv_trend:
         forecasts="data/processed/forecasts.csv",
         card="data/processed/model_cards/kuaishou_ecommerce_gmv_annual.loglinear_trend.json",
         style="analysis/style/paper.mplstyle",
-        code=lib("figures", "plotting", "fonts", "formatting", "steps"),
+        code=lib("figures", "plotting", "fonts", "formatting", "pipeline/figures"),
     output:
         zh=report(
             "figures/kuaishou_gmv_trend.zh.svg",
@@ -30,7 +30,8 @@ rule figure_kuaishou_gmv_trend:
         mem_mb=1500,
         runtime=5,
     run:
-        from analysis import steps, joblog
+        from analysis import joblog
+        from analysis.pipeline import figures as step
 
         with joblog.job_log(log[0], rule):
-            steps.figure_kuaishou_gmv_trend(input, output, params.cjk_font)
+            step.figure_kuaishou_gmv_trend(input, output, params.cjk_font)

@@ -5,7 +5,7 @@ rule gmv_trend:
     input:
         series="data/processed/public_series.csv",
         sources="data/raw/sources.yaml",
-        code=lib("models", "series", "steps"),
+        code=lib("models", "series", "pipeline/models"),
     output:
         forecasts="data/processed/forecasts.csv",
         card="data/processed/model_cards/kuaishou_ecommerce_gmv_annual.loglinear_trend.json",
@@ -18,7 +18,8 @@ rule gmv_trend:
         mem_mb=1000,
         runtime=5,
     run:
-        from analysis import steps, joblog
+        from analysis import joblog
+        from analysis.pipeline import models as step
 
         with joblog.job_log(log[0], rule):
-            steps.gmv_trend(input, output, params.series_id, params.horizon_end)
+            step.gmv_trend(input, output, params.series_id, params.horizon_end)

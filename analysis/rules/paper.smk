@@ -9,7 +9,7 @@ rule paper_variables:
         forecasts="data/processed/forecasts.csv",
         figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
         sources="data/raw/sources.yaml",
-        code=lib("values", "formatting", "steps"),
+        code=lib("values", "formatting", "pipeline/paper"),
     output:
         "paper/_variables.yml",
     log:
@@ -20,15 +20,17 @@ rule paper_variables:
         mem_mb=1000,
         runtime=5,
     run:
-        from analysis import steps, joblog
+        from analysis import joblog
+        from analysis.pipeline import paper as step
 
         with joblog.job_log(log[0], rule):
-            steps.paper_variables(input, output[0], params.author)
+            step.paper_variables(input, output[0], params.author)
 
 
 rule paper:
     input:
         qmd="paper/paper-{lang}.qmd",
+        sections=paper_sources,
         variables="paper/_variables.yml",
         project="paper/_quarto.yml",
         bib="paper/references.bib",
@@ -36,7 +38,7 @@ rule paper:
         css="paper/style.css",
         figures=expand("figures/{figure}.{{lang}}.svg", figure=FIGURES),
         sources="data/raw/sources.yaml",
-        code=lib("render", "fonts", "steps")
+        code=lib("render", "fonts", "pipeline/paper")
         + ["analysis/pandoc/quarto_compat.lua", "analysis/pandoc/translations/zh.yaml"],
     output:
         "paper/_output/paper-{lang}.{ext}",
@@ -49,7 +51,8 @@ rule paper:
         mem_mb=2000,
         runtime=10,
     run:
-        from analysis import steps, joblog
+        from analysis import joblog
+        from analysis.pipeline import paper as step
 
         with joblog.job_log(log[0], rule):
-            steps.paper(input, output[0], params)
+            step.paper(input, output[0], params)

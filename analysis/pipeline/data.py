@@ -1,0 +1,46 @@
+"""Raw tables → validated, processed tables."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from analysis import fileio
+from analysis.pipeline.common import data_vintage, vintage_timestamp  # noqa: F401
+
+log = logging.getLogger(__name__)
+
+
+def cited_statistics(inp: Mapping[str, str], out: str) -> None:
+    from analysis import cited
+    from analysis.tables import read_csv, validate
+
+    raw = validate(read_csv(inp["raw"], cited.RAW_COLUMNS), cited.raw_schema(), inp["raw"])
+    resolutions = read_csv(inp["resolutions"], cited.RESOLUTION_COLUMNS)
+    derived = read_csv(inp["derived"], cited.DERIVED_COLUMNS)
+    seed = Path(inp["seed"]).read_text(encoding="utf-8")
+    df = cited.clean(raw, resolutions, derived, seed,
+                     {"raw": inp["raw"], "resolutions": inp["resolutions"], "derived": inp["derived"]})
+    fileio.write_csv(df, out)
+    log.info("%d statistics (%d derived) -> %s", len(df), int(df["derived"].sum()), out)
+
+
+def timeline(inp: Mapping[str, str], out: str) -> None:
+    from analysis import timeline as tl
+    from analysis.tables import read_csv
+
+    df = tl.clean(read_csv(inp["raw"], tl.RAW_COLUMNS), Path(inp["seed"]).read_text(encoding="utf-8"),
+                  inp["raw"])
+    fileio.write_csv(df, out)
+    log.info("%d events -> %s", len(df), out)
+
+
+def public_series(inp: Mapping[str, str], out: str) -> None:
+    from analysis import series
+    from analysis.tables import read_csv
+
+    keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
+    df = series.clean(read_csv(inp["raw"], series.RAW_COLUMNS), keys, inp["raw"])
+    fileio.write_csv(df, out)
+    log.info("%d rows in %d series -> %s", len(df), df["series_id"].nunique(), out)
