@@ -44,6 +44,20 @@ def event_values(events: "pd.DataFrame", lang: str) -> dict[str, str]:
     return out
 
 
+def fact_values(facts: "pd.DataFrame", lang: str) -> dict[str, str]:
+    """``fact_id`` → the date an independent source gives (for corrections in the prose)."""
+    return {rec.fact_id: format_period(rec.date, lang)
+            for rec in facts.itertuples(index=False) if rec.date}
+
+
+def audit_values(audit: "pd.DataFrame", lang: str) -> dict[str, str]:
+    """How many checks the audit ran and how they came out."""
+    counts = audit["status"].value_counts()
+    return {"checks": str(len(audit)),
+            **{status: str(int(counts.get(status, 0)))
+               for status in ("consistent", "inconsistent", "unverifiable")}}
+
+
 def trend_values(card: dict[str, Any], forecast: "pd.DataFrame", lang: str) -> dict[str, str]:
     """Growth with its 95% interval, sample window and the last forecast with intervals."""
     g = card["growth"]

@@ -44,3 +44,32 @@ def public_series(inp: Mapping[str, str], out: str) -> None:
     df = series.clean(read_csv(inp["raw"], series.RAW_COLUMNS), keys, inp["raw"])
     fileio.write_csv(df, out)
     log.info("%d rows in %d series -> %s", len(df), df["series_id"].nunique(), out)
+
+
+def reference_facts(inp: Mapping[str, str], out: str) -> None:
+    from analysis import audit, series
+    from analysis.tables import read_csv
+
+    keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
+    df = audit.clean_facts(read_csv(inp["raw"], audit.FACT_COLUMNS), keys, inp["raw"])
+    fileio.write_csv(df, out)
+    log.info("%d reference facts -> %s", len(df), out)
+
+
+def consistency_audit(inp: Mapping[str, str], out: str) -> None:
+    import pandas as pd
+
+    from analysis import audit
+
+    ev = audit.Evidence(
+        cited=pd.read_csv(inp["cited"], dtype={"period": str}, keep_default_na=False,
+                          na_values={"value_std": [""], "resolution_std": [""]}),
+        events=pd.read_csv(inp["timeline"], dtype=str, keep_default_na=False),
+        series=pd.read_csv(inp["series"], dtype={"period": str}),
+        facts=pd.read_csv(inp["facts"], dtype=str, keep_default_na=False).assign(
+            value_std=lambda d: pd.to_numeric(d["value_std"], errors="coerce")),
+    )
+    df = audit.run_audit(ev)
+    fileio.write_csv(df, out)
+    counts = df["status"].value_counts().to_dict()
+    log.info("%d checks %s -> %s", len(df), counts, out)

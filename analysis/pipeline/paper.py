@@ -27,6 +27,8 @@ def paper_variables(inp: Mapping[str, Any], out: str, author: Mapping[str, str])
     cited = pd.read_csv(inp["cited"], dtype={"period": str}, keep_default_na=False,
                         na_values={"resolution_std": [""]})
     events = pd.read_csv(inp["timeline"], dtype=str, keep_default_na=False)
+    facts = pd.read_csv(inp["facts"], dtype=str, keep_default_na=False)
+    audit = pd.read_csv(inp["audit"], dtype=str, keep_default_na=False)
     card = json.loads(Path(inp["card"]).read_text(encoding="utf-8"))
     fc = pd.read_csv(inp["forecasts"], dtype={"period": str})
     fc = fc[(fc["series_id"] == card["series_id"]) & (fc["model"] == card["model"])]
@@ -38,6 +40,8 @@ def paper_variables(inp: Mapping[str, Any], out: str, author: Mapping[str, str])
     sections = {
         "cite": {lang: values.cited_values(cited, lang) for lang in values.LANGS},
         "event": {lang: values.event_values(events, lang) for lang in values.LANGS},
+        "fact": {lang: values.fact_values(facts, lang) for lang in values.LANGS},
+        "audit": {lang: values.audit_values(audit, lang) for lang in values.LANGS},
         "model": {lang: {"kuaishou_gmv": values.trend_values(card, fc, lang)} for lang in values.LANGS},
         "fig": {lang: {name: t[lang] for name, t in fig_texts.items()} for lang in values.LANGS},
         "meta": {lang: values.meta_values(vintage, dict(author), lang) for lang in values.LANGS},

@@ -61,3 +61,45 @@ rule public_series:
 
         with joblog.job_log(log[0], rule):
             step.public_series(input, output[0])
+
+
+rule reference_facts:
+    input:
+        raw="data/raw/reference_facts.csv",
+        bib="paper/references.bib",
+        code=lib("audit", "series", "units", "tables", "pipeline/data"),
+    output:
+        "data/processed/reference_facts.csv",
+    log:
+        "logs/reference_facts.log",
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    run:
+        from analysis import joblog
+        from analysis.pipeline import data as step
+
+        with joblog.job_log(log[0], rule):
+            step.reference_facts(input, output[0])
+
+
+rule consistency_audit:
+    input:
+        cited="data/processed/cited_statistics.csv",
+        timeline="data/processed/timeline.csv",
+        series="data/processed/public_series.csv",
+        facts="data/processed/reference_facts.csv",
+        code=lib("audit", "pipeline/data"),
+    output:
+        "data/processed/audit.csv",
+    log:
+        "logs/consistency_audit.log",
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    run:
+        from analysis import joblog
+        from analysis.pipeline import data as step
+
+        with joblog.job_log(log[0], rule):
+            step.consistency_audit(input, output[0])

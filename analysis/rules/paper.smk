@@ -5,6 +5,8 @@ rule paper_variables:
     input:
         cited="data/processed/cited_statistics.csv",
         timeline="data/processed/timeline.csv",
+        facts="data/processed/reference_facts.csv",
+        audit="data/processed/audit.csv",
         card="data/processed/model_cards/kuaishou_ecommerce_gmv_annual.loglinear_trend.json",
         forecasts="data/processed/forecasts.csv",
         figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
