@@ -28,6 +28,11 @@ def find_font_file(family: str, config_key: str = "fonts.cjk_sans") -> Path:
 
     matches = [f for f in font_manager.fontManager.ttflist if f.name == family]
     if not matches:
+        # matplotlib caches its font list: a font installed since then is only
+        # seen after a rebuild of the cache.
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        matches = [f for f in font_manager.fontManager.ttflist if f.name == family]
+    if not matches:
         raise FontNotFoundError(
             f"The CJK font '{family}' (config key {config_key}) is not installed, so "
             f"Chinese text would be drawn as empty boxes.\n{FIX}"

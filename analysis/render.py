@@ -143,6 +143,9 @@ def _pandoc(args: list[str], source: str, cwd: Path) -> str:
     return proc.stdout
 
 
+# Quarto's default table-of-contents titles (its language files), per language.
+TOC_TITLES = {"zh": "目录", "en": "Table of contents"}
+
 _PANDOC_META_DROP = ("format", "toc", "toc-depth", "number-sections", "embed-resources", "css",
                      "citeproc", "keep-typ", "font-paths", "execute", "jupyter")
 
@@ -154,6 +157,8 @@ def pandoc_args(opts: dict[str, Any], fmt: str) -> tuple[list[str], dict[str, An
     if opts.get("toc"):
         args += ["--toc", f"--toc-depth={int(opts.get('toc-depth', 3))}"]
         meta.setdefault("toc-depth", int(opts.get("toc-depth", 3)))
+        lang = str(opts.get("lang", "en")).split("-")[0]
+        meta.setdefault("toc-title", TOC_TITLES.get(lang, TOC_TITLES["en"]))
     if fmt == "html":
         args += ["--to", "html5"]
         if opts.get("number-sections"):

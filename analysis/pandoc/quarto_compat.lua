@@ -1,8 +1,9 @@
 --[[
 The Quarto features this paper uses, for the pandoc fallback when Quarto is
 not installed:
-  * @fig-… / @tbl-… cross-references, numbered in document order per kind and
-    worded per language (图 1 / Figure 1; 表 1 / Table 1). HTML gets numbered
+  * @fig-… / @tbl-… / @sec-… cross-references, numbered in document order per
+    kind and worded per language (图 1 / Figure 1; 表 1 / Table 1; 第2.1节 /
+    Section 2.1). HTML gets numbered
     captions and links; Typst numbers its own figures, so there the reference
     becomes a native Typst reference (@fig-…), which Typst words by `lang`.
   * ::: {.content-visible when-format="html"} and .content-hidden blocks.
@@ -11,8 +12,9 @@ An unknown cross-reference stops the render (Quarto would print ?@fig-…).
 ]]
 
 local WORDS = {
-  zh = { fig = "图", tbl = "表", sep = "：" },
-  en = { fig = "Figure", tbl = "Table", sep = ": " },
+  zh = { fig = "图", tbl = "表", sep = "：", sec_before = "第", sec_after = "节", list_sep = "、" },
+  en = { fig = "Figure", tbl = "Table", sep = ": ", sec_before = "Section\u{00A0}", sec_after = "",
+         list_sep = ", " },
 }
 local is_typst = FORMAT:match("typst") ~= nil
 local is_html = FORMAT:match("html") ~= nil
@@ -37,7 +39,8 @@ end
 local function words_for(meta)
   local lang = meta.lang and pandoc.utils.stringify(meta.lang) or "en"
   local base = WORDS[lang:match("^(%a+)")] or WORDS.en
-  local words = { fig = base.fig, tbl = base.tbl, sep = base.sep }
+  local words = {}
+  for k, v in pairs(base) do words[k] = v end
   local crossref = meta.crossref
   if crossref then
     if crossref["fig-title"] then words.fig = pandoc.utils.stringify(crossref["fig-title"]) end
@@ -70,7 +73,7 @@ function Pandoc(doc)
       error("duplicate cross-reference label: " .. el.identifier)
     end
     counts[kind] = counts[kind] + 1
-    local label = words[kind] .. " " .. counts[kind]
+    local label = words[kind] .. "\u{00A0}" .. counts[kind]  -- never break 图 / 1
     numbers[el.identifier] = label
     if not is_typst then el.caption = prefix_caption(el.caption, label, words.sep) end
     return el
@@ -94,27 +97,50 @@ function Pandoc(doc)
     Table = number,
   })
 
+  -- Sections are numbered as pandoc (HTML) and Typst number them: every
+  -- heading not marked .unnumbered, by level.
+  local levels = {}
+  doc = doc:walk({
+    Header = function(h)
+      if h.classes:includes("unnumbered") then return nil end
+      levels[h.level] = (levels[h.level] or 0) + 1
+      for l = h.level + 1, 9 do levels[l] = nil end
+      local parts = {}
+      for l = 1, h.level do table.insert(parts, tostring(levels[l] or 0)) end
+      if h.identifier:match("^sec%-") then
+        local n = table.concat(parts, ".")
+        numbers[h.identifier] = words.sec_before .. n .. words.sec_after
+      end
+    end,
+  })
+
+  local function is_xref(id)
+    return id:match("^fig%-") or id:match("^tbl%-") or id:match("^sec%-")
+  end
+
+  local function reference(id)
+    if not numbers[id] then error("unknown cross-reference @" .. id) end
+    if is_typst and not id:match("^sec%-") then
+      return pandoc.RawInline("typst", "@" .. id)  -- Typst numbers its own figures
+    end
+    return pandoc.Link(numbers[id], "#" .. id)
+  end
+
   doc = doc:walk({
     Cite = function(cite)
-      local refs = {}
+      local out, rest = pandoc.Inlines({}), {}
       for _, c in ipairs(cite.citations) do
-        if c.id:match("^fig%-") or c.id:match("^tbl%-") then
-          if not numbers[c.id] then error("unknown cross-reference @" .. c.id) end
-          table.insert(refs, c.id)
-        end
-      end
-      if #refs == 0 then return nil end
-      if #refs ~= #cite.citations then
-        error("do not mix cross-references and citations in one bracket: " .. pandoc.utils.stringify(cite))
-      end
-      local out = pandoc.Inlines({})
-      for i, id in ipairs(refs) do
-        if i > 1 then out:insert(pandoc.Str(words.fig == "图" and "、" or ", ")) end
-        if is_typst then
-          out:insert(pandoc.RawInline("typst", "@" .. id))
+        if is_xref(c.id) then
+          if #out > 0 then out:insert(pandoc.Str(words.list_sep)) end
+          out:insert(reference(c.id))
         else
-          out:insert(pandoc.Link(numbers[id], "#" .. id))
+          table.insert(rest, c)
         end
+      end
+      if #out == 0 then return nil end
+      if #rest > 0 then  -- "@tbl-x [@key]" arrives as one Cite: keep the citation
+        out:insert(pandoc.Space())
+        out:insert(pandoc.Cite(pandoc.Inlines({}), rest))
       end
       return out
     end,

@@ -1,0 +1,167 @@
+"""End to end: build the whole workflow in two clean copies of the repository,
+at different paths, with the network cut off, and check what a reader gets."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import copy_repo
+
+pytestmark = pytest.mark.e2e
+
+OUTPUTS = [f"paper/_output/paper-{lang}.{ext}" for lang in ("zh", "en") for ext in ("html", "pdf")]
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet"]
+
+
+def _offline_prefix() -> list[str]:
+    """``unshare -rn``: a private network namespace with no interfaces but loopback."""
+    if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0:
+        return ["unshare", "-rn"]
+    return []
+
+
+def _snakemake(repo: Path, *args: str, offline: bool = False) -> subprocess.CompletedProcess:
+    cmd = (_offline_prefix() if offline else []) + SNAKEMAKE + list(args)
+    return subprocess.run(cmd, cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """Two clean builds of the same sources at different depths and names."""
+    a = copy_repo(tmp_path_factory.mktemp("build-a") / "repo")
+    b = copy_repo(tmp_path_factory.mktemp("build-b") / "some" / "deeper" / "clone")
+    offline = bool(_offline_prefix())
+    for repo in (a, b):
+        proc = _snakemake(repo, offline=offline)
+        assert proc.returncode == 0, proc.stderr[-4000:]
+    return {"a": a, "b": b, "offline": offline}
+
+
+def _generated(repo: Path) -> list[str]:
+    files = []
+    for top in ("data/processed", "figures", "paper/_output"):
+        files += [str(p.relative_to(repo)) for p in (repo / top).rglob("*") if p.is_file()]
+    files.append("paper/_variables.yml")
+    return sorted(f for f in files if not f.endswith("README.md"))
+
+
+def test_builds_without_network(builds):
+    if not builds["offline"]:
+        pytest.skip("unshare -rn is not available here: the build could not be cut off from the network")
+    assert builds["offline"]
+
+
+def test_four_documents(builds):
+    for rel in OUTPUTS:
+        path = builds["a"] / rel
+        assert path.is_file() and path.stat().st_size > 10_000, rel
+
+
+def test_two_builds_are_byte_identical(builds):
+    files_a, files_b = _generated(builds["a"]), _generated(builds["b"])
+    assert files_a == files_b
+    assert set(OUTPUTS) <= set(files_a)
+    different = [f for f in files_a if not filecmp.cmp(builds["a"] / f, builds["b"] / f, shallow=False)]
+    assert different == []
+
+
+def test_no_absolute_paths_in_outputs(builds):
+    for rel in _generated(builds["a"]):
+        data = (builds["a"] / rel).read_bytes()
+        assert str(builds["a"]).encode() not in data, rel
+        assert b"/tmp/" not in data, rel
+
+
+def _variables(repo: Path) -> dict:
+    return yaml.safe_load((repo / "paper/_variables.yml").read_text(encoding="utf-8"))
+
+
+def test_zh_pdf_text_and_fonts(builds):
+    from pypdf import PdfReader
+
+    reader = PdfReader(builds["a"] / "paper/_output/paper-zh.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    compact = re.sub(r"\s+", "", text)
+    assert "抖音支付整合营销分析" in compact  # title
+    assert "摘要" in compact and "研究背景" in compact  # body
+    values = _variables(builds["a"])["zh"]
+    assert values["model"]["kuaishou_gmv"]["growth"] in compact
+    fonts, embedded = set(), set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            name = str(font["/BaseFont"])
+            fonts.add(name)
+            for desc in font.get("/DescendantFonts", []):
+                fd = desc.get_object()["/FontDescriptor"].get_object()
+                if any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    embedded.add(name)
+    cjk = {f for f in fonts if "CJK" in f}
+    assert cjk, fonts
+    assert cjk <= embedded, f"not embedded: {cjk - embedded}"
+    assert all("SC" in f or "sc" in f for f in cjk), cjk
+
+
+@pytest.mark.parametrize("lang,word", [("zh", "图"), ("en", "Figure")])
+def test_html_numbered_crossrefs_and_values(builds, lang, word):
+    html = (builds["a"] / f"paper/_output/paper-{lang}.html").read_text(encoding="utf-8")
+    # the reference in the text links to the figure and carries its number
+    assert re.search(rf'<a href="#fig-kuaishou-gmv-trend"[^>]*>{word}(\xa0|&nbsp;)1</a>', html)
+    assert re.search(rf"<figcaption>{word}(\xa0|&nbsp;)1[:：]", html)
+    values = _variables(builds["a"])[lang]
+    flat = re.sub(r"[ \t\r\n]+", " ", html)  # pandoc wraps long lines (NBSP kept)
+    assert values["model"]["kuaishou_gmv"]["growth"] in flat
+    assert values["cite"]["douyin_ecommerce_gmv_cny_last_year_bare"] in flat
+    # figures are SVG, embedded, with their alt text
+    assert "data:image/svg+xml" in html
+    assert values["fig"]["kuaishou_gmv_trend"]["alt"] in flat
+    # a link to the other language, a table of contents, a bibliography
+    other = "en" if lang == "zh" else "zh"
+    assert f'href="paper-{other}.html"' in html
+    assert 'id="TOC"' in html and 'class="csl-entry"' in html
+
+
+def test_second_run_has_nothing_to_do(builds):
+    proc = _snakemake(builds["a"], "--dry-run")
+    assert proc.returncode == 0
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def _planned_jobs(repo: Path) -> set[str]:
+    proc = _snakemake(repo, "--dry-run", "--printshellcmds")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    jobs = set()
+    for m in re.finditer(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", out, flags=re.M):
+        wc = re.search(r"wildcards: (.*)", m.group(2))
+        jobs.add(m.group(1) + (f"[{wc.group(1)}]" if wc else ""))
+    return jobs
+
+
+def test_incremental_rebuilds(builds, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(builds["a"], repo, symlinks=True)
+    # one language's prose: only that language's documents
+    section = next(sorted((repo / "paper/sections/zh").glob("*.qmd")).__iter__())
+    section.write_text(section.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
+    assert _planned_jobs(repo) == {"paper[lang=zh, ext=html]", "paper[lang=zh, ext=pdf]", "all"}
+    # a raw data file: its processing step and what depends on it, not the models
+    _snakemake(repo)
+    raw = repo / "data/raw/timeline_events.csv"
+    text = raw.read_text(encoding="utf-8")
+    edited = text.replace(",抖音支付在抖音APP内上线,Douyin Pay", ",抖音支付在抖音APP内正式上线,Douyin Pay", 1)
+    assert edited != text
+    raw.write_text(edited, encoding="utf-8")
+    planned = _planned_jobs(repo)
+    assert "timeline" in planned
+    assert not any(job.startswith(("cited_statistics", "public_series", "gmv", "figure_")) for job in planned)
