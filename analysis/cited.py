@@ -96,11 +96,74 @@ def raw_schema() -> "pa.DataFrameSchema":
     )
 
 
+def _period_ok(s, allow_empty=False):
+    def ok(x):
+        if x == "" and allow_empty:
+            return True
+        try:
+            units.period_kind(x)
+            return True
+        except ValueError:
+            return False
+    return s.map(ok)
+
+
+def resolution_schema() -> "pa.DataFrameSchema":
+    """pandera schema of ``data/raw/period_resolutions.csv``."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "stat_id": pa.Column(str, unique=True, report_duplicates="all"),
+            "period": pa.Column(str, pa.Check(_period_ok, element_wise=False,
+                                              error="period must be ISO (2022, 2022Q3, 2023-06, 2021-08-20, 2004/2023) and a real date")),
+            "evidence": pa.Column(str, _nonempty(pa)),
+            "source": pa.Column(str, _nonempty(pa)),
+        },
+        strict=True, ordered=True, name="period_resolutions (raw)",
+    )
+
+
+def derived_schema() -> "pa.DataFrameSchema":
+    """pandera schema of ``data/raw/derived_statistics.csv``."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "stat_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error="id must be snake_case ASCII"),
+                                 unique=True, report_duplicates="all"),
+            "formula": pa.Column(str, _nonempty(pa)),
+            "unit_std": pa.Column(str, pa.Check.isin(units.UNIT_STD, error="unknown unit_std")),
+            "qualifier": pa.Column(str, pa.Check.isin(units.QUALIFIER_STD, error="unknown qualifier")),
+            "period": pa.Column(str, pa.Check(lambda s: _period_ok(s, allow_empty=True), element_wise=False,
+                                              error="period must be empty or ISO (2022, 2022Q3, 2023-06, 2021-08-20, 2004/2023) and a real date")),
+            "entity": pa.Column(str, _nonempty(pa)),
+            "metric": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error="metric must be snake_case ASCII")),
+            "label_zh": pa.Column(str, _nonempty(pa)),
+            "label_en": pa.Column(str, _nonempty(pa)),
+            "note": pa.Column(str),
+        },
+        strict=True, ordered=True, name="derived_statistics (raw)",
+    )
+
+
+AMOUNT_UNITS = ("CNY", "USD", "persons", "count", "hours", "CNY_per_USD", "ordinal", "rank")
+
+
+def range_problem(value: float, unit_std: str) -> str | None:
+    """Why ``value`` cannot be a quantity of ``unit_std`` (None if it can)."""
+    if unit_std in AMOUNT_UNITS and value < 0:
+        return f"amounts and counts must not be negative (found {value:g} {unit_std})"
+    if unit_std == "percent" and not 0 <= value <= 100:
+        return f"percentages must lie within 0-100 (found {value:g})"
+    return None
+
+
 def processed_schema() -> "pa.DataFrameSchema":
     """pandera schema of the processed table: types, closed sets and ranges."""
     import pandera.pandas as pa
 
-    amounts = ("CNY", "USD", "persons", "count", "hours", "CNY_per_USD", "ordinal", "rank")
+    amounts = AMOUNT_UNITS
     return pa.DataFrameSchema(
         {
             "stat_id": pa.Column(str, unique=True),
@@ -164,6 +227,9 @@ def parse_rows(df: "pd.DataFrame", path: str | Path) -> "pd.DataFrame":
             factor, unit_std = units.parse_unit(rec["unit_printed"])
         except KeyError as exc:
             raise InputError(path, exc.args[0], row=int(row), column="unit_printed") from None
+        problem = range_problem(number.value * factor, unit_std)
+        if problem:
+            raise InputError(path, problem, row=int(row), column="value_printed")
         values.append(number.value)
         factors.append(factor)
         stds.append(unit_std)
@@ -215,6 +281,13 @@ def derive_rows(df: "pd.DataFrame", derived: "pd.DataFrame", path: str | Path) -
         if rec["unit_std"] not in units.UNIT_STD:
             raise InputError(path, f"unknown unit_std '{rec['unit_std']}'", row=int(row),
                              column="unit_std")
+        if rec["stat_id"] in values:
+            raise InputError(path, f"stat_id '{rec['stat_id']}' is already defined",
+                             row=int(row), column="stat_id")
+        problem = range_problem(value, rec["unit_std"])
+        if problem:
+            raise InputError(path, f"formula gives {value:g}: {problem}", row=int(row),
+                             column="formula")
         rows.append({
             "stat_id": rec["stat_id"], "section": ";".join(sorted(set(inputs["section"]))),
             "quote_zh": " … ".join(inputs["quote_zh"]), "label_zh": rec["label_zh"],
@@ -222,7 +295,9 @@ def derive_rows(df: "pd.DataFrame", derived: "pd.DataFrame", path: str | Path) -
             "period": rec["period"], "period_printed": "", "period_basis": "derived",
             "value": value, "unit": rec["unit_std"], "qualifier": rec["qualifier"],
             "value_std": value, "unit_std": rec["unit_std"],
-            "resolution_std": float(inputs["resolution_std"].max()),
+            # The derived figures are bounds (16亿 minus 6亿; 5.26亿 minus "nearly"
+            # 1亿), exact to the finest input: "over 4.26亿", not "over 4亿".
+            "resolution_std": float(inputs["resolution_std"].min()),
             "source": "derived from " + ", ".join(sorted(names)), "derived": True,
             "formula": rec["formula"], "note": rec["note"],
         })
@@ -235,6 +310,8 @@ def clean(raw: "pd.DataFrame", resolutions: "pd.DataFrame", derived: "pd.DataFra
     """Raw (validated) tables → the processed ``cited_statistics`` table."""
     import pandas as pd
 
+    resolutions = validate(resolutions, resolution_schema(), paths["resolutions"])
+    derived = validate(derived, derived_schema(), paths["derived"])
     check_quotes(raw, seed_text, paths["raw"])
     check_periods(raw, resolutions, paths["raw"])
     df = parse_rows(raw, paths["raw"])

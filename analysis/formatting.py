@@ -78,10 +78,19 @@ def format_quantity(value: float, unit: str, lang: str, *, resolution: float | N
     if qualifier not in QUALIFIER_WORDS[lang]:
         raise ValueError(f"unknown qualifier '{qualifier}'")
     scale, template = next(((s, t) for s, t in scales if abs(value) >= s), scales[-1])
+    if lang == "zh" and unit == "count" and scale == 1e4 and not (resolution and resolution >= 1e4):
+        scale, template = scales[-1]  # counts are written out (46098件) unless known only to the 万
     if unit in ("ordinal", "rank") and lang == "en":
         n = int(round(value))
         suffix = "th" if 10 <= n % 100 <= 20 else _EN_ORDINAL.get(n % 10, "th")
         return QUALIFIER_WORDS[lang][qualifier] + f"{n}{suffix}"
+    if resolution and resolution > scale:
+        # Digits below the resolution are not known: drop them, rounding a
+        # lower bound down and an upper bound up so the claim stays true.
+        steps = value / resolution
+        steps = (math.floor(steps) if qualifier == "over"
+                 else math.ceil(steps) if qualifier in ("below", "up_to") else round(steps))
+        value = steps * resolution
     decimals = decimals_for(scale, resolution, max_decimals)
     number = _number(value / scale, decimals, lang, trim=resolution is None)
     return QUALIFIER_WORDS[lang][qualifier] + template.format(number)

@@ -147,7 +147,23 @@ def _pandoc(args: list[str], source: str, cwd: Path) -> str:
 TOC_TITLES = {"zh": "目录", "en": "Table of contents"}
 
 _PANDOC_META_DROP = ("format", "toc", "toc-depth", "number-sections", "embed-resources", "css",
-                     "citeproc", "keep-typ", "font-paths", "execute", "jupyter")
+                     "citeproc", "keep-typ", "font-paths", "execute", "jupyter", "include-in-header",
+                     "include-before-body", "include-after-body")
+
+
+def included_texts(value: Any, base: Path) -> list[str]:
+    """Quarto's ``include-in-header`` forms: a path, ``{text: …}``, ``{file: …}`` or a list."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, dict) and "text" in item:
+            out.append(str(item["text"]))
+        else:
+            path = base / (item["file"] if isinstance(item, dict) else str(item))
+            if not path.is_file():
+                raise RenderError(f"include-in-header file not found: {path}")
+            out.append(path.read_text(encoding="utf-8"))
+    return out
 
 
 def pandoc_args(opts: dict[str, Any], fmt: str) -> tuple[list[str], dict[str, Any]]:
@@ -198,6 +214,10 @@ def render_fallback(qmd: Path, fmt: str, output: Path, settings: RenderSettings)
         meta_file = Path(tmp) / "metadata.yaml"
         meta_file.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
         args += ["--metadata-file", str(meta_file), "--resource-path", str(project_dir)]
+        for i, text in enumerate(included_texts(opts.get("include-in-header") or [], project_dir)):
+            header = Path(tmp) / f"header-{i}.txt"
+            header.write_text(text, encoding="utf-8")
+            args += ["--include-in-header", str(header)]
         converted = _pandoc(args, body, cwd=project_dir)
         if fmt == "html":
             with atomic_path(output) as part:

@@ -84,6 +84,10 @@ def clean(raw: "pd.DataFrame", keys: set[str], path: str | Path) -> "pd.DataFram
     out["value"] = pd.Series([n.value for n in numbers], index=df.index, dtype=float)
     out["value_std"] = out["value"] * pd.Series([f for f, _ in factors], index=df.index, dtype=float)
     out["unit_std"] = [u for _, u in factors]
+    for row, value, unit_std in zip(df.index, out["value_std"], out["unit_std"]):
+        if value < 0 and unit_std not in ("percent", "percentage_points"):
+            raise InputError(path, f"amounts and counts must not be negative (found {value:g} "
+                                   f"{unit_std})", row=int(row), column="value")
     out["resolution_std"] = pd.Series([n.resolution * f for n, (f, _) in zip(numbers, factors)],
                                       index=df.index, dtype=float)
     out["qualifier"] = [units.parse_qualifier(q) for q in df["qualifier"]]

@@ -28,7 +28,38 @@ def _decode(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(path, f"not valid UTF-8 at byte {exc.start} (line {line}); "
-                               "save the file as UTF-8", line=line, row=line - 1) from None
+                               "save the file as UTF-8", line=line,
+                         row=line - 1 if line > 1 else None) from None
+
+
+def _check_structure(path: Path, text: str) -> None:
+    """Every record must have as many fields as the header, quotes balanced.
+
+    pandas silently pads a short record with empty cells, and a stray quote
+    merges the following lines into one field, so whatever error follows (if
+    any) points at the wrong column; the strict ``csv`` reader catches both
+    and names the record's row.
+    """
+    import csv
+
+    reader = csv.reader(io.StringIO(text), strict=True)
+    row, start = 0, 1
+    try:
+        header = next(reader, None)
+        if header is None:  # nothing but a BOM: pandas reports the missing header
+            return
+        start = reader.line_num + 1
+        for record in reader:
+            row += 1
+            if record and len(record) != len(header):
+                hint = (f" (a quoted field runs from line {start} to line {reader.line_num}: "
+                        "unbalanced quote?)" if reader.line_num > start else "")
+                raise InputError(path, f"malformed CSV: {len(record)} fields where the header "
+                                       f"has {len(header)}{hint}", row=row, line=start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV: {exc} (unbalanced quote?)",
+                         row=row + 1 if start > 1 else None, line=start) from None
 
 
 def read_csv(path: str | Path, columns: list[str], optional: tuple[str, ...] = ()) -> "pd.DataFrame":
@@ -41,6 +72,7 @@ def read_csv(path: str | Path, columns: list[str], optional: tuple[str, ...] = (
 
     path = Path(path)
     text = _decode(path)
+    _check_structure(path, text)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                          skip_blank_lines=False)

@@ -68,6 +68,11 @@ def clean(raw: "pd.DataFrame", seed_text: str, path: str | Path) -> "pd.DataFram
             raise InputError(path, f"date '{rec['date']}' disagrees with the printed "
                                    f"'{rec['date_printed']}' (reads as {start})",
                              row=int(row), column="date")
+        end = parsed.split("/")[1] if parsed and "/" in parsed else None
+        if end and end != rec["date_end"]:
+            raise InputError(path, f"date_end '{rec['date_end']}' disagrees with the printed "
+                                   f"'{rec['date_printed']}' (ends {end})",
+                             row=int(row), column="date_end")
         if rec["date_end"] and rec["date_end"] < rec["date"]:
             raise InputError(path, "date_end is before date", row=int(row), column="date_end")
     out = df[PROCESSED_COLUMNS].sort_values(["date", "event_id"], kind="stable")

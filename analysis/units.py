@@ -85,18 +85,23 @@ def parse_chinese_numeral(text: str) -> int:
     if not text or any(ch not in _DIGITS and ch not in _SMALL and ch not in _LARGE
                        for ch in text):
         raise ValueError(f"not a Chinese numeral: '{text}'")
-    total, section, digit = 0, 0, None
+    # total: the 亿 groups; wan: the 万 group below them; section: below 万.
+    total, wan, section, digit = 0, 0, 0, None
     for ch in text:
         if ch in _DIGITS:
             digit = _DIGITS[ch]
         elif ch in _SMALL:
             section += (1 if digit is None else digit) * _SMALL[ch]
             digit = None
-        else:  # 万, 亿 multiply everything before them in the current group
+        elif ch == "万":  # multiplies the section before it (一亿两千万: only 两千)
             section += digit or 0
-            total = (total + (section or 1)) * _LARGE[ch]
+            wan += (section or 1) * _LARGE[ch]
             section, digit = 0, None
-    return total + section + (digit or 0)
+        else:  # 亿 multiplies everything before it
+            section += digit or 0
+            total = (total + ((wan + section) or 1)) * _LARGE[ch]
+            wan, section, digit = 0, 0, None
+    return total + wan + section + (digit or 0)
 
 
 def parse_number(text: str) -> Number:
@@ -152,6 +157,38 @@ PERIOD_REGEX = (r"^\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)
                 r"(/\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$")
 
 
+def _first_day(period: str):
+    """First day of a single (non-range) ISO period already known to be valid."""
+    import datetime
+
+    year = int(period[:4])
+    if "Q" in period:
+        return datetime.date(year, 3 * int(period[5]) - 2, 1)
+    if "H" in period:
+        return datetime.date(year, 6 * int(period[5]) - 5, 1)
+    parts = period.split("-")
+    return datetime.date(year, int(parts[1]) if len(parts) > 1 else 1,
+                         int(parts[2]) if len(parts) > 2 else 1)
+
+
+def _last_day(period: str):
+    """Last day of a single (non-range) ISO period already known to be valid."""
+    import datetime
+
+    year = int(period[:4])
+    if "Q" in period:
+        month = 3 * int(period[5])
+    elif "H" in period:
+        month = 6 * int(period[5])
+    else:
+        parts = period.split("-")
+        if len(parts) == 3:
+            return _first_day(period)
+        month = int(parts[1]) if len(parts) == 2 else 12
+    nxt = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return nxt - datetime.timedelta(days=1)
+
+
 def period_kind(period: str) -> str:
     """Classify an ISO period; raise ``ValueError`` for anything else or an impossible date."""
     import datetime
@@ -167,7 +204,8 @@ def period_kind(period: str) -> str:
             raise ValueError(f"not an ISO period: '{period}'")
         period_kind(start)
         period_kind(end)
-        if end < start:
+        # Compare days, not strings: '2022Q1' sorts after '2022-06' as text.
+        if _last_day(end) < _first_day(start):
             raise ValueError(f"period ends before it starts: '{period}'")
         return "range"
     raise ValueError(f"not an ISO period: '{period}' (expected 2022, 2022Q3, 2022H1, "
@@ -178,6 +216,8 @@ _ZH_PERIOD = [
     (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
      lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"),
     (re.compile(r"(\d{4})年第([一二三四])季度"), lambda m: f"{m[1]}Q{_DIGITS[m[2]]}"),
+    (re.compile(r"(\d{4})年第([1-4])季度"), lambda m: f"{m[1]}Q{m[2]}"),
+    (re.compile(r"(\d{4})年([上下])半年"), lambda m: f"{m[1]}H{1 if m[2] == '上' else 2}"),
     (re.compile(r"(\d{4})年(\d{1,2})月"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
     (re.compile(r"(\d{4})年?至(\d{4})年"), lambda m: f"{m[1]}/{m[2]}"),
     (re.compile(r"(\d{4})年"), lambda m: m[1]),

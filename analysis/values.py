@@ -10,6 +10,7 @@ reader should see it), ``<lang>.cite.<stat_id>_period``,
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any
 
 from analysis.formatting import format_period, format_quantity
@@ -113,3 +114,82 @@ def _flat_keys(d: dict[str, Any], prefix: str = "") -> set[str]:
         else:
             keys.add(f"{prefix}{k}")
     return keys
+
+
+MODEL_NAMES = {
+    "loglinear_trend": ("对数线性趋势模型", "log-linear trend"),
+    "holt_damped": ("阻尼Holt线性趋势模型", "damped Holt linear trend"),
+    "gompertz": ("Gompertz饱和曲线", "Gompertz saturating curve"),
+    "seasonal_trend": ("含季节项的对数线性趋势模型", "log-linear trend with quarterly seasonality"),
+}
+SERIES_KEYS = {"kuaishou_ecommerce_gmv_annual": "ks_annual",
+               "kuaishou_ecommerce_gmv_quarterly": "ks_quarterly",
+               "douyin_ecommerce_gmv_annual": "dy_annual"}
+
+
+def three_figures(x: float) -> float:
+    """A resolution that shows ``x`` to three significant figures (forecasts are not precise)."""
+    return 10.0 ** (math.floor(math.log10(abs(x))) - 2) if x else 1.0
+
+
+def _money(x: float, lang: str) -> str:
+    return format_quantity(float(x), "CNY", lang, resolution=three_figures(float(x)))
+
+
+def _pct(fraction: float, decimals: int = 1) -> str:
+    return f"{fraction * 100:.{decimals}f}%"
+
+
+def _interval(prefix: str, fc: dict[str, float], lang: str) -> dict[str, str]:
+    return {prefix: _money(fc["yhat"], lang), f"{prefix}_lo95": _money(fc["lo95"], lang),
+            f"{prefix}_hi95": _money(fc["hi95"], lang), f"{prefix}_lo80": _money(fc["lo80"], lang),
+            f"{prefix}_hi80": _money(fc["hi80"], lang)}
+
+
+def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...], tie_pp: float,
+                 unreliable_mape: float) -> dict[str, Any]:
+    """Selected models, backtest errors, forecasts, fee rates and Douyin's fee bill."""
+    i = 0 if lang == "zh" else 1
+    out: dict[str, Any] = {
+        "level_lo": f"{levels[0] * 100:.0f}%", "level_hi": f"{levels[-1] * 100:.0f}%",
+        "rule_tie": f"{tie_pp:g}个百分点" if lang == "zh" else f"{tie_pp:g} percentage point",
+        "rule_unreliable": f"{unreliable_mape:g}%",
+    }
+    for series_id, key in SERIES_KEYS.items():
+        g = mv["gmv"][series_id]
+        v: dict[str, str] = {
+            "selected": MODEL_NAMES[g["selected_model"]][i],
+            "mape": f"{g['backtest_mean_mape_pct'][g['selected_model']]:.1f}%",
+            "reliability": (("可作参考" if lang == "zh" else "usable") if g["reliable"]
+                            else ("不可靠，仅作示意" if lang == "zh" else "unreliable, illustrative only")),
+            "n": str(g["sample"]["n"]),
+            "first": format_period(g["sample"]["first"], lang),
+            "last": format_period(g["sample"]["last"], lang),
+            "growth": _pct(g["growth_loglinear"]["estimate"], 0),
+            "growth_lo95": _pct(g["growth_loglinear"]["lo95"], 0),
+            "growth_hi95": _pct(g["growth_loglinear"]["hi95"], 0),
+        }
+        for model, mape in g["backtest_mean_mape_pct"].items():
+            v[f"mape_{model}"] = "—" if mape is None else f"{mape:.1f}%"
+        for period, fc in g["forecast"].items():
+            v.update(_interval(f"f{period.lower()}", fc, lang))
+        out[key] = v
+    q = mv["kuaishou_gmv_from_quarters"]
+    out["ks_from_quarters"] = {"year": format_period(q["year"], lang),
+                               "reported": _money(q["reported_sum"], lang),
+                               **_interval("total", q["annual"], lang)}
+    rate = mv["fee_rate"]
+    bill = mv["douyin_fee_bill"]["latest"]
+    out["fee"] = {
+        "rate_min": _pct(rate["min"], 3), "rate_max": _pct(rate["max"], 3),
+        "rate_mean": _pct(rate["mean"], 3), "n": str(rate["n"]),
+        "n_lower_bounds": str(rate["n_lower_bounds"]),
+        "bill_period": format_period(bill["period"], lang),
+        "bill_gmv": format_quantity(float(bill["gmv"]), "CNY", lang),  # as the estimate printed it
+        "bill": _money(bill["estimate"], lang), "bill_lo": _money(bill["lo"], lang),
+        "bill_hi": _money(bill["hi"], lang),
+    }
+    for series_id, key in (("kuaishou_payment_fee_annual", "ks"), ("douyin_thirdparty_fee_annual", "dy")):
+        for period, fc in mv["fees"][series_id]["forecast"].items():
+            out["fee"].update(_interval(f"{key}_f{period.lower()}", fc, lang))
+    return out

@@ -2,6 +2,7 @@
 # imported) so that parsing the workflow stays as fast as a Snakemake no-op.
 
 LANGS = config["paper"]["languages"]
+TABLES = ["cited_statistics", "audit", "data_sources"]
 FIGURES = ["kuaishou_gmv_trend"]
 
 
@@ -11,7 +12,9 @@ def lib(*modules):
 
 
 def paper_sources(wildcards):
-    """The section files one language's document includes (and only those)."""
+    """The files one language's document includes (and only those): its
+    sections and its generated tables."""
     from pathlib import Path
 
-    return sorted(str(p) for p in Path("paper/sections", wildcards.lang).glob("*.qmd"))
+    sections = sorted(str(p) for p in Path("paper/sections", wildcards.lang).glob("*.qmd"))
+    return sections + [f"paper/_generated/{t}.{wildcards.lang}.md" for t in TABLES]

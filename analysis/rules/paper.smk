@@ -9,9 +9,10 @@ rule paper_variables:
         audit="data/processed/audit.csv",
         card="data/processed/model_cards/kuaishou_ecommerce_gmv_annual.loglinear_trend.json",
         forecasts="data/processed/forecasts.csv",
+        model_values="data/processed/model_values.json",
         figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
         sources="data/raw/sources.yaml",
-        code=lib("values", "formatting", "pipeline/paper"),
+        code=lib("values", "formatting", "models", "pipeline/paper"),
     output:
         "paper/_variables.yml",
     log:
@@ -27,6 +28,31 @@ rule paper_variables:
 
         with joblog.job_log(log[0], rule):
             step.paper_variables(input, output[0], params.author)
+
+
+rule paper_tables:
+    input:
+        cited="data/processed/cited_statistics.csv",
+        audit="data/processed/audit.csv",
+        series="data/processed/public_series.csv",
+        code=lib("paper_tables", "formatting", "pipeline/paper"),
+    output:
+        **{
+            f"{table}_{lang}": f"paper/_generated/{table}.{lang}.md"
+            for table in TABLES
+            for lang in LANGS
+        },
+    log:
+        "logs/paper_tables.log",
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    run:
+        from analysis import joblog
+        from analysis.pipeline import paper as step
+
+        with joblog.job_log(log[0], rule):
+            step.paper_tables(input, output)
 
 
 rule paper:

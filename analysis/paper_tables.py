@@ -1,0 +1,114 @@
+"""The paper's generated tables (appendix), as Markdown pipe tables per
+language, included from the ``.qmd`` with ``{{< include >}}``.
+
+Tables are built from the processed data only; their captions carry a
+``{#tbl-…}`` label so both render paths number them (表 1 / Table 1).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from analysis.formatting import format_period, format_quantity
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+STATUS_WORDS = {
+    "zh": {"consistent": "一致", "inconsistent": "**不一致**", "unverifiable": "无法核实"},
+    "en": {"consistent": "consistent", "inconsistent": "**inconsistent**", "unverifiable": "unverifiable"},
+}
+
+# Names of the supplementary series in each language. An unknown series
+# stops the build: a new series needs its name here.
+SERIES_NAMES = {
+    "kuaishou_ecommerce_gmv_annual": ("快手电商GMV（年度）", "Kuaishou e-commerce GMV (annual)"),
+    "kuaishou_ecommerce_gmv_quarterly": ("快手电商GMV（季度）", "Kuaishou e-commerce GMV (quarterly)"),
+    "douyin_ecommerce_gmv_annual": ("抖音电商GMV（年度，媒体估计）", "Douyin e-commerce GMV (annual, media estimates)"),
+    "nbs_online_retail_sales": ("全国网上零售额", "Online retail sales"),
+    "nbs_online_retail_sales_growth": ("全国网上零售额同比增速", "Online retail sales, growth"),
+    "nbs_physical_online_retail_sales": ("实物商品网上零售额", "Physical goods sold online"),
+    "nbs_physical_share_of_retail_sales": ("实物商品网上零售额占社零比重", "Physical goods online, share of retail sales"),
+    "nbs_total_retail_sales": ("社会消费品零售总额", "Total retail sales of consumer goods"),
+    "nbs_population_year_end": ("年末总人口", "Population at year end"),
+    "nbs_usd_cny_annual_average": ("人民币对美元年平均汇率", "Average USD/CNY rate"),
+    "cnnic_internet_users": ("网民规模", "Internet users"),
+    "cnnic_internet_penetration": ("互联网普及率", "Internet penetration"),
+    "payment_market_share_mobile": ("第三方移动支付市场份额", "Third-party mobile payment market shares"),
+}
+STATUS_NAMES = {"zh": {"official": "官方", "media_estimate": "估计"},
+                "en": {"official": "official", "media_estimate": "estimate"}}
+
+
+def cell(text: object) -> str:
+    """A value safe inside a pipe-table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def pipe_table(header: list[str], rows: list[list[str]], caption: str, label: str,
+               widths: list[int] | None = None) -> str:
+    """A pipe table with a numbered caption. ``widths`` (relative dashes) set column widths."""
+    widths = widths or [3] * len(header)
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("-" * max(3, w) for w in widths) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+
+
+def _source_text(rec, lang: str) -> str:
+    if rec.derived in (True, "True"):
+        return "推算" if lang == "zh" else "derived"
+    given = rec.source.removeprefix("paper, citing ").removeprefix("paper (no source named)")
+    if not given:
+        return "原文未注明" if lang == "zh" else "none named"
+    return given
+
+
+def cited_statistics_table(cited: "pd.DataFrame", lang: str) -> str:
+    """Every statistic of the paper: section, label, period, value, source."""
+    rows = []
+    for rec in cited.itertuples(index=False):
+        res = rec.resolution_std if rec.resolution_std == rec.resolution_std else None
+        value = format_quantity(rec.value_std, rec.unit_std, lang, resolution=res, qualifier=rec.qualifier)
+        period = format_period(rec.period, lang) if rec.period else "—"
+        label = rec.label_zh if lang == "zh" else rec.label_en
+        rows.append([rec.section.replace("abstract", "摘要" if lang == "zh" else "abstract"),
+                     label, period, value, _source_text(rec, lang)])
+    header = (["原文章节", "统计项", "时期", "数值", "来源"] if lang == "zh"
+              else ["Section", "Statistic", "Period", "Value", "Source given"])
+    caption = ("原文引用的全部统计数据（经清洗；推算项由原文给出的差值计算）" if lang == "zh"
+               else "Every statistic the paper cites, cleaned (derived rows computed from the differences it gives)")
+    return pipe_table(header, rows, caption, "tbl-cited-statistics", [6, 24, 8, 10, 12])
+
+
+def audit_table(audit: "pd.DataFrame", lang: str) -> str:
+    """Every consistency check with what it expected, found and concluded."""
+    rows = [[rec.description_zh if lang == "zh" else rec.description_en, rec.expected or "—",
+             rec.observed, rec.tolerance or "—", STATUS_WORDS[lang][rec.status]]
+            for rec in audit.itertuples(index=False)]
+    header = (["检查", "独立依据", "原文或推算", "容差", "结论"] if lang == "zh"
+              else ["Check", "Independent evidence", "Paper or derived", "Tolerance", "Verdict"])
+    caption = "一致性审计：原文数据相互之间及与独立来源的核对" if lang == "zh" else \
+        "Consistency audit: the paper's figures checked against each other and against independent sources"
+    return pipe_table(header, rows, caption, "tbl-audit", [18, 14, 12, 8, 6])
+
+
+def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
+    """The supplementary series: coverage, status and the sources of their rows."""
+    rows = []
+    for sid, grp in series.groupby("series_id", sort=True):
+        if sid not in SERIES_NAMES:
+            raise KeyError(f"series '{sid}' has no name in analysis/paper_tables.py SERIES_NAMES")
+        name = SERIES_NAMES[sid][0 if lang == "zh" else 1]
+        periods = sorted(grp["period"])
+        span = format_period(periods[0], lang)
+        if periods[-1] != periods[0]:
+            span += ("至" if lang == "zh" else "–") + format_period(periods[-1], lang)
+        statuses = "、".join if lang == "zh" else ", ".join
+        status = statuses(STATUS_NAMES[lang][s] for s in sorted(set(grp["status"])))
+        keys = "; ".join(f"@{k}" for k in sorted(set(grp["source_key"])))
+        rows.append([name, span, str(len(grp)), status, f"[{keys}]"])
+    header = (["序列", "时期", "观测数", "性质", "来源"] if lang == "zh"
+              else ["Series", "Period", "Rows", "Status", "Sources"])
+    caption = "补充公开数据序列及其来源" if lang == "zh" else "Supplementary public series and their sources"
+    return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 16])

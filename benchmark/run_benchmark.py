@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: clean build, no-op and a one-language prose edit,
+each beside its floor, in a fresh copy of the repository.
+
+Floors: the import of the analysis stack (pandas, matplotlib.pyplot,
+statsmodels.api) in a new interpreter, and Snakemake's own no-op on a
+one-rule workflow. Targets: clean build ≤ 3 × the import floor; no-op ≤ 1.5 ×
+Snakemake's no-op. Run: .venv/bin/python benchmark/run_benchmark.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.conftest import copy_repo  # noqa: E402
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--quiet"]
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def median_of(n: int, fn) -> float:
+    return statistics.median(fn() for _ in range(n))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions for the medians")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        floor_import = median_of(args.repeat, lambda: timed(
+            [sys.executable, "-c", "import pandas, matplotlib.pyplot, statsmodels.api"], work))
+        one = work / "one-rule"
+        one.mkdir()
+        (one / "Snakefile").write_text('rule all:\n    output: "a.txt"\n    shell: "touch {output}"\n')
+        timed(SNAKEMAKE + ["--cores", "1"], one)
+        floor_noop = median_of(args.repeat, lambda: timed(SNAKEMAKE + ["--cores", "1"], one))
+
+        def clean_build() -> float:
+            repo = work / f"repo-{time.monotonic_ns()}"
+            copy_repo(repo)
+            return timed(SNAKEMAKE, repo)
+
+        clean = median_of(args.repeat, clean_build)
+        repo = work / "repo-edit"
+        copy_repo(repo)
+        timed(SNAKEMAKE, repo)
+        noop = median_of(args.repeat, lambda: timed(SNAKEMAKE, repo))
+
+        def prose_edit() -> float:
+            section = sorted((repo / "paper/sections/en").glob("*.qmd"))[-1]
+            section.write_text(section.read_text(encoding="utf-8") + f"\n<!-- {time.time_ns()} -->\n",
+                               encoding="utf-8")
+            return timed(SNAKEMAKE, repo)
+
+        edit = median_of(args.repeat, prose_edit)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = [
+        ("clean build", clean, "import floor", floor_import, 3.0),
+        ("no-op", noop, "snakemake no-op", floor_noop, 1.5),
+        ("prose edit (en)", edit, "snakemake no-op", floor_noop, None),
+    ]
+    print(f"{'measure':<18}{'seconds':>9}  {'floor':<17}{'seconds':>9}{'ratio':>8}  target")
+    for name, t, fname, f, target in rows:
+        ratio = t / f
+        verdict = "" if target is None else (f"≤ {target}×  {'met' if ratio <= target else 'MISSED'}")
+        print(f"{name:<18}{t:>9.2f}  {fname:<17}{f:>9.2f}{ratio:>7.2f}×  {verdict}")
+    print(f"peak memory of any child process: {peak_mb:.0f} MB "
+          f"(medians of {args.repeat}; {Path(sys.executable).parent.parent.name} Python)")
+
+
+if __name__ == "__main__":
+    main()

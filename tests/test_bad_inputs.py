@@ -1,0 +1,583 @@
+"""Bad input stops the build with an InputError that names file, row and column.
+
+Each case writes a corrupted copy of a real raw file into tmp_path (the real
+files are only read), runs the pipeline step that consumes it and checks:
+
+* ``InputError`` is raised;
+* the message starts with the path of the file to fix and names the data row
+  (``row N (line N+1)``, 1-based, header excluded) and the column where they
+  apply, and explains the problem;
+* no processed output is left behind (neither the file nor a ``.part``).
+
+Expected rows of edited cells are looked up in the unmodified raw file by key
+(``At``), independently of the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from analysis.errors import InputError
+from analysis.pipeline import data as step
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+BIB = ROOT / "paper" / "references.bib"
+
+C = "cited_statistics.csv"
+R = "period_resolutions.csv"
+D = "derived_statistics.csv"
+T = "timeline_events.csv"
+S = "public_series.csv"
+BIBFILE = "references.bib"
+
+STEP_OF = {C: "cited", R: "cited", D: "cited", T: "timeline", S: "series", BIBFILE: "series"}
+OUTPUT_OF = {"cited": "cited_statistics.csv", "timeline": "timeline.csv",
+             "series": "public_series.csv"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """A private copy of data/raw and paper/references.bib."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    shutil.copy(BIB, tmp_path / "raw" / BIBFILE)
+    return tmp_path
+
+
+def inputs(stage: str, raw: Path) -> dict[str, str]:
+    if stage == "cited":
+        return {"raw": str(raw / C), "resolutions": str(raw / R), "derived": str(raw / D),
+                "seed": str(raw / "seed_paper.zh.txt")}
+    if stage == "timeline":
+        return {"raw": str(raw / T), "seed": str(raw / "seed_paper.zh.txt")}
+    return {"raw": str(raw / S), "bib": str(raw / BIBFILE)}
+
+
+def run(stage: str, work: Path) -> Path:
+    out = work / "processed" / OUTPUT_OF[stage]
+    fn = {"cited": step.cited_statistics, "timeline": step.timeline,
+          "series": step.public_series}[stage]
+    fn(inputs(stage, work / "raw"), str(out))
+    return out
+
+
+def rows_of(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        records = list(csv.reader(f))
+    return records[0], records[1:]
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class At:
+    """The 1-based data row of the REAL raw ``file`` whose cells match ``match``."""
+
+    file: str
+    match: tuple[tuple[str, str], ...]
+
+    def resolve(self) -> int:
+        header, rows = rows_of(RAW / self.file)
+        hits = [i for i, r in enumerate(rows, start=1)
+                if all(r[header.index(k)] == v for k, v in self.match)]
+        assert len(hits) == 1, (self, hits)
+        return hits[0]
+
+
+def at(file: str, **match: str) -> At:
+    return At(file, tuple(match.items()))
+
+
+Mutation = Callable[[Path], None]
+
+
+def replace(old: str, new: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path.name}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return mutate
+
+
+def set_cell(column: str, value: str, **match: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        hits = [r for r in rows if all(r[header.index(k)] == v for k, v in match.items())]
+        assert len(hits) == 1, (match, len(hits))
+        assert hits[0][header.index(column)] != value, "the corruption must change the cell"
+        hits[0][header.index(column)] = value
+        write_rows(path, header, rows)
+    return mutate
+
+
+def drop_column(column: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        i = header.index(column)
+        write_rows(path, header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+    return mutate
+
+
+def add_column(column: str, value: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        write_rows(path, header + [column], [r + [value] for r in rows])
+    return mutate
+
+
+def rename_column(old: str, new: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        header[header.index(old)] = new
+        write_rows(path, header, rows)
+    return mutate
+
+
+def drop_row(**match: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        kept = [r for r in rows if not all(r[header.index(k)] == v for k, v in match.items())]
+        assert len(kept) == len(rows) - 1
+        write_rows(path, header, kept)
+    return mutate
+
+
+def append_row(*cells: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        assert len(cells) == len(header)
+        write_rows(path, header, rows + [list(cells)])
+    return mutate
+
+
+def duplicate_row(**match: str) -> Mutation:
+    """Repeat the matching row right after itself."""
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        i = next(i for i, r in enumerate(rows) if all(r[header.index(k)] == v
+                                                      for k, v in match.items()))
+        rows.insert(i + 1, list(rows[i]))
+        write_rows(path, header, rows)
+    return mutate
+
+
+def insert_line(before_row: int, line: str) -> Mutation:
+    """Insert a physical line so that it becomes data row ``before_row``."""
+    def mutate(path: Path) -> None:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines.insert(before_row, line)
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return mutate
+
+
+def write_text(text: str) -> Mutation:
+    return lambda path: path.write_text(text, encoding="utf-8")
+
+
+def header_only(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").split("\n")[0] + "\n", encoding="utf-8")
+
+
+def encode_all(encoding: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    return mutate
+
+
+def encode_one_line(key: str, encoding: str) -> Mutation:
+    """Re-encode the one line starting with ``key,`` (the rest stays UTF-8)."""
+    def mutate(path: Path) -> None:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        hits = [i for i, line in enumerate(lines) if line.startswith(key + ",")]
+        assert len(hits) == 1
+        data = b"\n".join(line.encode(encoding if i == hits[0] else "utf-8")
+                          for i, line in enumerate(lines))
+        path.write_bytes(data)
+    return mutate
+
+
+def encode_header_gbk(column: str, name: str) -> Mutation:
+    """Rename a header column to a Chinese name saved as GBK (the header is line 1)."""
+    def mutate(path: Path) -> None:
+        data = path.read_bytes()
+        head, rest = data.split(b"\n", 1)
+        assert head.endswith(column.encode())
+        path.write_bytes(head[: -len(column)] + name.encode("gbk") + b"\n" + rest)
+    return mutate
+
+
+def remove_bib_entry(key: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        marker = "{" + key + ","
+        assert text.count(marker) == 1
+        path.write_text(text.replace(marker, "{" + key + "_removed,"), encoding="utf-8")
+    return mutate
+
+
+# --------------------------------------------------------------------------- the cases
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    edit: str                 # the file that is corrupted
+    mutate: Mutation
+    fragment: str             # part of the explanation
+    row: int | At | None = None
+    column: str | None = None
+    blame: str | None = None  # the file the error must name (default: the edited one)
+
+
+COUPON = at(C, stat_id="douyin_pay_coupon_value")
+
+CASES = [
+    # ---- malformed CSV -------------------------------------------------------------
+    Case("unbalanced_quote", C,
+         replace("douyin_pay_coupon_value,2.3.1,翻卡抽88元优惠券",
+                 'douyin_pay_coupon_value,2.3.1,"翻卡抽88元优惠券'),
+         "malformed CSV", COUPON),
+    Case("unclosed_quote_at_end_of_row", C,
+         replace("'分别为' values.\"\ndouyin_pay_customer_service_hours",
+                 "'分别为' values.\ndouyin_pay_customer_service_hours"),
+         "malformed CSV", at(C, stat_id="hezhong_yibao_service_complaints_2020")),
+    Case("extra_field", C,
+         replace("douyin_pay_coupon_value,2.3.1,", "douyin_pay_coupon_value,2.3.1,2.3.1,"),
+         "15 fields where the header has 14", COUPON),
+    Case("missing_field", C,
+         replace("Douyin Pay card-flip lottery coupon value,none,\n",
+                 "Douyin Pay card-flip lottery coupon value,none\n"),
+         "13 fields where the header has 14", COUPON),
+    Case("extra_field_timeline", T,
+         replace("hezhong_yibao_founded,2012年11月,", "hezhong_yibao_founded,2012年11月,x,"),
+         "malformed CSV", at(T, event_id="hezhong_yibao_founded")),
+    Case("extra_field_public_series", S,
+         replace("cnnic_internet_users,CNNIC,2023-06,10.79,",
+                 "cnnic_internet_users,CNNIC,2023-06,10.79,10.79,"),
+         "malformed CSV", at(S, series_id="cnnic_internet_users", period="2023-06")),
+    # ---- encoding, empty files ---------------------------------------------------
+    Case("gbk_file", C, encode_all("gbk"), "not valid UTF-8", 1),
+    Case("gbk_in_header", C, encode_header_gbk("note", "备注"), "not valid UTF-8 at byte"),
+    Case("gbk_one_row", C, encode_one_line("douyin_pay_coupon_value", "gbk"),
+         "not valid UTF-8", COUPON),
+    Case("empty_file", C, write_text(""), "the file is empty"),
+    Case("whitespace_only_file", T, write_text("\n  \n"), "the file is empty"),
+    Case("empty_resolutions", R, write_text(""), "the file is empty"),
+    Case("bom_only_file", D, lambda path: path.write_bytes(b"\xef\xbb\xbf"),
+         "no header row"),
+    Case("unbalanced_quote_in_header", T,
+         replace("event_id,date_printed,", 'event_id,"date_printed,'), "malformed CSV"),
+    Case("header_only", C, header_only, "header but no data rows"),
+    Case("header_only_public_series", S, header_only, "header but no data rows"),
+    # ---- columns -----------------------------------------------------------------
+    Case("missing_column", C, drop_column("label_en"), "missing column", None, "label_en"),
+    Case("missing_column_derived", D, drop_column("unit_std"), "missing column", None,
+         "unit_std"),
+    Case("missing_column_public_series", S, drop_column("source_key"), "missing column",
+         None, "source_key"),
+    Case("unexpected_column", C, add_column("comment", "x"), "unexpected column", None,
+         "comment"),
+    Case("unexpected_column_timeline", T, add_column("date_start", ""), "unexpected column",
+         None, "date_start"),
+    Case("duplicate_column", C, rename_column("note", "section"), "duplicate column", None,
+         "section"),
+    # ---- rows and ids --------------------------------------------------------------
+    Case("blank_line_in_the_middle", C, insert_line(6, ""), "blank line", 6),
+    Case("blank_line_public_series", S, insert_line(40, ""), "blank line", 40),
+    Case("duplicate_stat_id", C,
+         set_cell("stat_id", "douyin_pay_fast_pay_goods_price_limit",
+                  stat_id="douyin_pay_fast_pay_order_limit"),
+         "uniqueness", at(C, stat_id="douyin_pay_fast_pay_goods_price_limit"), "stat_id"),
+    Case("bad_id_characters", C,
+         set_cell("stat_id", "Douyin-Pay coupon", stat_id="douyin_pay_coupon_value"),
+         "snake_case", COUPON, "stat_id"),
+    Case("non_ascii_id", C,
+         set_cell("stat_id", "抖音_dau", stat_id="douyin_dau"),
+         "snake_case", at(C, stat_id="douyin_dau"), "stat_id"),
+    Case("bad_section", C,
+         set_cell("section", "2.2.x", stat_id="nbs_online_retail_2023"),
+         "section must be", at(C, stat_id="nbs_online_retail_2023"), "section"),
+    # ---- values, units, qualifiers -----------------------------------------------
+    Case("unknown_unit", C,
+         set_cell("unit_printed", "兆元", stat_id="nbs_online_retail_2023"),
+         "unknown unit", at(C, stat_id="nbs_online_retail_2023"), "unit_printed"),
+    Case("unknown_qualifier", C,
+         set_cell("qualifier_printed", "大约", stat_id="douyin_ecommerce_gmv_cny_last_year"),
+         "unknown qualifier", at(C, stat_id="douyin_ecommerce_gmv_cny_last_year"),
+         "qualifier_printed"),
+    Case("text_in_number", C,
+         set_cell("value_printed", "abc", stat_id="nbs_online_retail_2023"),
+         "value must be a number", at(C, stat_id="nbs_online_retail_2023"), "value_printed"),
+    Case("number_with_thousands_separator", C,
+         set_cell("value_printed", "46,098", stat_id="hezhong_yibao_complaints_total"),
+         "value must be a number", at(C, stat_id="hezhong_yibao_complaints_total"),
+         "value_printed"),
+    Case("negative_amount", C,
+         set_cell("value_printed", "-16", stat_id="kuaishou_payment_fees_2021"),
+         "must not be negative", at(C, stat_id="kuaishou_payment_fees_2021"),
+         "value_printed"),
+    Case("negative_count", C,
+         set_cell("value_printed", "-24", stat_id="douyin_pay_fund_loss_risk_events_2023"),
+         "must not be negative", at(C, stat_id="douyin_pay_fund_loss_risk_events_2023"),
+         "value_printed"),
+    Case("percentage_over_100", C,
+         set_cell("value_printed", "111.0", stat_id="nbs_online_retail_growth_2023"),
+         "within 0-100", at(C, stat_id="nbs_online_retail_growth_2023"), "value_printed"),
+    Case("empty_quote", C,
+         set_cell("quote_zh", "", stat_id="nbs_online_retail_growth_2023"),
+         "must not be empty", at(C, stat_id="nbs_online_retail_growth_2023"), "quote_zh"),
+    Case("quote_not_in_seed", C,
+         set_cell("quote_zh", "同比增长11.5%", stat_id="nbs_online_retail_growth_2023"),
+         "quote not found in the seed", at(C, stat_id="nbs_online_retail_growth_2023"),
+         "quote_zh"),
+    Case("empty_source_given", C,
+         set_cell("source_given", "", stat_id="nbs_online_retail_growth_2023"),
+         "must not be empty", at(C, stat_id="nbs_online_retail_growth_2023"), "source_given"),
+    # ---- periods -------------------------------------------------------------------
+    Case("impossible_date_in_period", C,
+         set_cell("period", "2023-02-30", stat_id="cnnic_internet_users_2023_06"),
+         "real date", at(C, stat_id="cnnic_internet_users_2023_06"), "period"),
+    Case("impossible_month_in_period", C,
+         set_cell("period", "2023-13", stat_id="cnnic_internet_users_2023_06"),
+         "real date", at(C, stat_id="cnnic_internet_users_2023_06"), "period"),
+    Case("bad_period_shape", C,
+         set_cell("period", "2022-Q3", stat_id="kuaishou_payment_fees_2022q3"),
+         "period must be ISO", at(C, stat_id="kuaishou_payment_fees_2022q3"), "period"),
+    Case("reversed_period_range", C,
+         set_cell("period", "2023/2004", stat_id="china_related_laws_regulations_2004_2023"),
+         "period must be ISO", at(C, stat_id="china_related_laws_regulations_2004_2023"),
+         "period"),
+    Case("period_disagrees_with_printed", C,
+         set_cell("period", "2022Q2", stat_id="kuaishou_payment_fees_2022q3"),
+         "disagrees with the printed", at(C, stat_id="kuaishou_payment_fees_2022q3"),
+         "period"),
+    Case("relative_period_without_resolution", R,
+         drop_row(stat_id="kuaishou_payment_fees_2021"),
+         "needs a row in period_resolutions.csv", at(C, stat_id="kuaishou_payment_fees_2021"),
+         "period", blame=C),
+    Case("resolution_for_unknown_stat_id", R,
+         append_row("ghost_statistic", "2022", "some evidence", "paper"),
+         "unknown stat_id 'ghost_statistic'", 10, "stat_id"),
+    Case("resolution_with_impossible_period", R,
+         set_cell("period", "2020-13", stat_id="douyin_dau"),
+         "real date", at(R, stat_id="douyin_dau"), "period"),
+    Case("resolution_twice_for_one_stat_id", R, duplicate_row(stat_id="douyin_dau"),
+         "uniqueness", at(R, stat_id="douyin_dau"), "stat_id"),
+    Case("resolution_without_evidence", R,
+         set_cell("evidence", "", stat_id="douyin_dau"),
+         "must not be empty", at(R, stat_id="douyin_dau"), "evidence"),
+    # ---- derived statistics ------------------------------------------------------
+    Case("formula_unknown_stat_id", D,
+         set_cell("formula", "kuaishou_payment_fees_2019 - kuaishou_payment_fees_increase_2021_vs_2020",
+                  stat_id="kuaishou_payment_fees_2020"),
+         "unknown stat_id(s): kuaishou_payment_fees_2019",
+         at(D, stat_id="kuaishou_payment_fees_2020"), "formula"),
+    Case("formula_syntax_error", D,
+         set_cell("formula", "kuaishou_payment_fees_2021 - * kuaishou_payment_fees_increase_2021_vs_2020",
+                  stat_id="kuaishou_payment_fees_2020"),
+         "cannot evaluate formula", at(D, stat_id="kuaishou_payment_fees_2020"), "formula"),
+    Case("formula_gives_negative_amount", D,
+         set_cell("formula", "kuaishou_payment_fees_increase_2021_vs_2020 - kuaishou_payment_fees_2021",
+                  stat_id="kuaishou_payment_fees_2020"),
+         "must not be negative", at(D, stat_id="kuaishou_payment_fees_2020"), "formula"),
+    Case("derived_unknown_unit_std", D,
+         set_cell("unit_std", "EUR", stat_id="kuaishou_payment_fees_2021q3"),
+         "unknown unit_std", at(D, stat_id="kuaishou_payment_fees_2021q3"), "unit_std"),
+    Case("derived_unknown_qualifier", D,
+         set_cell("qualifier", "roughly", stat_id="kuaishou_payment_fees_2021q3"),
+         "unknown qualifier", at(D, stat_id="kuaishou_payment_fees_2021q3"), "qualifier"),
+    Case("derived_impossible_period", D,
+         set_cell("period", "2021Q5", stat_id="kuaishou_payment_fees_2021q3"),
+         "period must be", at(D, stat_id="kuaishou_payment_fees_2021q3"), "period"),
+    Case("derived_id_clashes_with_raw_id", D,
+         set_cell("stat_id", "douyin_dau", stat_id="hezhong_yibao_complaints_rank"),
+         "already defined", at(D, stat_id="hezhong_yibao_complaints_rank"), "stat_id"),
+    # ---- timeline ------------------------------------------------------------------
+    Case("timeline_precision_mismatch", T,
+         set_cell("precision", "day", event_id="hezhong_yibao_founded"),
+         "month-precise", at(T, event_id="hezhong_yibao_founded"), "precision"),
+    Case("timeline_unknown_precision", T,
+         set_cell("precision", "week", event_id="hezhong_yibao_founded"),
+         "precision must be", at(T, event_id="hezhong_yibao_founded"), "precision"),
+    Case("timeline_date_disagrees_with_printed", T,
+         set_cell("date", "2012-10", event_id="hezhong_yibao_founded"),
+         "disagrees with the printed", at(T, event_id="hezhong_yibao_founded"), "date"),
+    Case("timeline_impossible_date", T,
+         set_cell("date", "2021-02-30", event_id="pipl_adopted"),
+         "real date", at(T, event_id="pipl_adopted"), "date"),
+    Case("timeline_date_end_before_date", T,
+         set_cell("date_end", "2017", event_id="douyin_taobao_link"),
+         "date_end is before date", at(T, event_id="douyin_taobao_link"), "date_end"),
+    Case("timeline_date_end_disagrees_with_printed", T,
+         set_cell("date_end", "2022", event_id="nrta_av_14th_fyp_development_plan"),
+         "disagrees with the printed", at(T, event_id="nrta_av_14th_fyp_development_plan"),
+         "date_end"),
+    Case("timeline_duplicate_event_id", T,
+         set_cell("event_id", "pipl_adopted", event_id="pipl_effective"),
+         "uniqueness", at(T, event_id="pipl_adopted"), "event_id"),
+    Case("timeline_quote_not_in_seed", T,
+         set_cell("quote_zh", "2012年12月合众易宝成立", event_id="hezhong_yibao_founded"),
+         "quote not found in the seed", at(T, event_id="hezhong_yibao_founded"), "quote_zh"),
+    # ---- public series -------------------------------------------------------------
+    Case("series_source_key_not_in_bib", S,
+         set_cell("source_key", "cnnic2016report99", series_id="cnnic_internet_users",
+                  period="2016-06"),
+         "no entry in paper/references.bib",
+         at(S, series_id="cnnic_internet_users", period="2016-06"), "source_key"),
+    Case("series_bib_entry_removed", BIBFILE, remove_bib_entry("cnnic2016report37"),
+         "no entry in paper/references.bib",
+         at(S, series_id="cnnic_internet_penetration", period="2015-12"), "source_key",
+         blame=S),
+    Case("series_bad_status", S,
+         set_cell("status", "officious", series_id="cnnic_internet_penetration",
+                  period="2016-06"),
+         "status must be official or media_estimate",
+         at(S, series_id="cnnic_internet_penetration", period="2016-06"), "status"),
+    Case("series_non_numeric_value", S,
+         set_cell("value", "51.7%", series_id="cnnic_internet_penetration", period="2016-06"),
+         "value must be a plain number",
+         at(S, series_id="cnnic_internet_penetration", period="2016-06"), "value"),
+    Case("series_chinese_numeral_value", S,
+         set_cell("value", "七", series_id="cnnic_internet_users", period="2016-06"),
+         "value must be a plain number",
+         at(S, series_id="cnnic_internet_users", period="2016-06"), "value"),
+    Case("series_negative_amount", S,
+         set_cell("value", "-7.10", series_id="cnnic_internet_users", period="2016-06"),
+         "must not be negative",
+         at(S, series_id="cnnic_internet_users", period="2016-06"), "value"),
+    Case("series_two_model_rows", S,
+         duplicate_row(series_id="cnnic_internet_penetration", period="2016-06"),
+         "mark exactly one",
+         at(S, series_id="cnnic_internet_penetration", period="2016-06").resolve() + 1,
+         "use_in_model"),
+    Case("series_bad_url", S,
+         set_cell("source_url", "www.kmw.com/news/12165.html",
+                  series_id="cnnic_internet_penetration", period="2016-06"),
+         "http(s) address", at(S, series_id="cnnic_internet_penetration", period="2016-06"),
+         "source_url"),
+    Case("series_bad_period", S,
+         set_cell("period", "2016-6", series_id="cnnic_internet_penetration", period="2016-06"),
+         "period must be ISO",
+         at(S, series_id="cnnic_internet_penetration", period="2016-06"), "period"),
+    Case("series_unknown_unit", S,
+         set_cell("unit", "亿户", series_id="cnnic_internet_users", period="2016-06"),
+         "unknown unit", at(S, series_id="cnnic_internet_users", period="2016-06"), "unit"),
+    Case("series_bad_use_in_model", S,
+         set_cell("use_in_model", "true", series_id="cnnic_internet_users", period="2016-06"),
+         "use_in_model must be yes or no",
+         at(S, series_id="cnnic_internet_users", period="2016-06"), "use_in_model"),
+]
+
+
+def test_case_ids_are_unique():
+    assert len({c.id for c in CASES}) == len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_stops_the_step(work: Path, case: Case):
+    raw = work / "raw"
+    case.mutate(raw / case.edit)
+    stage = STEP_OF[case.edit]
+    out = work / "processed" / OUTPUT_OF[stage]
+
+    with pytest.raises(InputError) as info:
+        run(stage, work)
+
+    err = info.value
+    message = str(err)
+    blamed = raw / (case.blame or case.edit)
+    assert message.startswith((f"{blamed}, ", f"{blamed}: ")), message
+    assert err.path == str(blamed)
+
+    row = case.row.resolve() if isinstance(case.row, At) else case.row
+    if row is None:
+        assert err.row is None, message
+        assert ", row " not in message.split(": ")[0], message
+    else:
+        assert err.row == row, message
+        assert f"row {row} (line {row + 1})" in message, message
+
+    if case.column is None:
+        assert err.column is None, message
+    else:
+        assert err.column == case.column, message
+        assert f"column '{case.column}'" in message, message
+
+    assert case.fragment in message, message
+
+    assert not out.exists(), "a failing step must not leave an output file"
+    leftovers = os.listdir(out.parent) if out.parent.exists() else []
+    assert leftovers == [], f"half-written files left behind: {leftovers}"
+
+
+# --------------------------------------------------------------------------- positive controls
+
+@pytest.mark.parametrize("stage", ["cited", "timeline", "series"])
+def test_unmodified_copy_builds(work: Path, stage: str):
+    """The cases fail because of their corruption, not because of the fixture."""
+    out = run(stage, work)
+    assert out.exists()
+    assert [p for p in os.listdir(out.parent) if p.endswith(".part")] == []
+
+
+@pytest.mark.parametrize(("stage", "file"),
+                         [("cited", C), ("cited", R), ("cited", D), ("timeline", T),
+                          ("series", S)])
+def test_utf8_bom_is_accepted(work: Path, stage: str, file: str):
+    plain = run(stage, work).read_bytes()
+    path = work / "raw" / file
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    out = run(stage, work)
+    assert out.read_bytes() == plain
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_crlf_line_endings_are_accepted(work: Path):
+    plain = run("cited", work).read_bytes()
+    path = work / "raw" / C
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert run("cited", work).read_bytes() == plain
+
+
+def test_failure_while_writing_leaves_nothing(work: Path, monkeypatch):
+    """A crash in the middle of writing must not leave a partial output."""
+    import pandas as pd
+
+    def broken_to_csv(self, path, *args, **kwargs):
+        Path(path).write_text("stat_id,sect", encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken_to_csv)
+    with pytest.raises(OSError, match="disk full"):
+        run("cited", work)
+    out = work / "processed" / OUTPUT_OF["cited"]
+    assert not out.exists()
+    assert os.listdir(out.parent) == []
+
+
+def test_error_lists_further_failures(work: Path):
+    """One run shows every bad cell, not just the first."""
+    set_cell("unit_printed", "兆元", stat_id="nbs_online_retail_2023")(work / "raw" / C)
+    set_cell("unit_printed", "京元", stat_id="nbs_physical_goods_online_retail_2023")(work / "raw" / C)
+    with pytest.raises(InputError) as info:
+        run("cited", work)
+    first = at(C, stat_id="nbs_online_retail_2023").resolve()
+    second = at(C, stat_id="nbs_physical_goods_online_retail_2023").resolve()
+    assert info.value.row == first
+    assert f"row {second}, column 'unit_printed'" in str(info.value)
+    assert "京元" in str(info.value)

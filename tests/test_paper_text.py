@@ -1,0 +1,96 @@
+"""The prose types no number about data, and both languages carry the same
+values, figures, tables, sections and citations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis.render import SHORTCODE, split_front_matter
+
+ROOT = Path(__file__).resolve().parents[1]
+PAPER = ROOT / "paper"
+INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+?)\s*>\}\}")
+
+# What may contain digits without being a number about data: names, and a
+# bare year (a four-digit 19xx/20xx standing alone, as in "自2016年起").
+ALLOWED_WORDS = re.compile(r"(?<![A-Za-z0-9.])(5G|P2P|GB/T\s*7714|(19|20)\d\d)(?![A-Za-z0-9.%])")
+STRIP = [
+    re.compile(r"<!--.*?-->", re.S),                 # comments
+    re.compile(r"\{\{<.*?>\}\}", re.S),               # shortcodes (var, include)
+    re.compile(r"\{[#.][^}]*\}"),                      # attributes {#fig-x fig-alt="…"} {.unnumbered}
+    re.compile(r"\]\([^)]*\)"),                       # link and image targets
+    re.compile(r"@[\w:.#$%&\-+?<>~/]+"),              # citations and cross-references
+]
+
+
+def expanded(path: Path) -> str:
+    """A document with its {{< include >}} files spliced in (not its variables)."""
+    text = path.read_text(encoding="utf-8")
+    return INCLUDE.sub(lambda m: expanded(path.parent / m.group(1)), text)
+
+
+def body(lang: str) -> str:
+    return split_front_matter(expanded(PAPER / f"paper-{lang}.qmd"))[1]
+
+
+def prose_digits(text: str) -> list[str]:
+    for pattern in STRIP:
+        text = pattern.sub(" ", text)
+    text = ALLOWED_WORDS.sub(" ", text)
+    return [line.strip() for line in text.splitlines() if re.search(r"\d", line)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_typed_numbers(lang):
+    """Any digit left in the prose is a number typed by hand: it must come from the data."""
+    offenders = prose_digits(body(lang))
+    assert offenders == [], "\n".join(offenders[:20])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_typed_numbers_in_front_matter(lang):
+    front, _ = split_front_matter(expanded(PAPER / f"paper-{lang}.qmd"))
+    for key in ("title", "subtitle", "abstract", "date", "author"):
+        assert not prose_digits(str(front.get(key, ""))), key
+
+
+def test_numeral_scan_catches_a_typed_number():
+    assert prose_digits("抖音日活跃用户已达6亿人。") != []
+    assert prose_digits("见 @fig-gmv-2024 与 {{< var zh.cite.x >}} [@kuaishou2021annualreport]。") == []
+    assert prose_digits("随着5G技术普及") == []
+    assert prose_digits("自2016年起") == []
+    assert prose_digits("2021年1月中旬") != [] and prose_digits("置信区间为95%") != []
+
+
+def inventory(lang: str) -> dict[str, set[str]]:
+    text = body(lang) + str(split_front_matter(expanded(PAPER / f"paper-{lang}.qmd"))[0])
+    no_shortcodes = SHORTCODE.sub(" ", text)
+    return {
+        "values": {m.group(2).split(".", 1)[1] for m in SHORTCODE.finditer(text) if m.group(1) == "var"},
+        "figures": set(re.findall(r"\{#(fig-[\w-]+)", text)),
+        "tables": set(re.findall(r"\{#(tbl-[\w-]+)", text)),
+        "sections": set(re.findall(r"\{#(sec-[\w-]+)", text)),
+        "references": set(re.findall(r"(?<![\w@])@((?:fig|tbl|sec)-[\w-]+)", no_shortcodes)),
+        "citations": set(re.findall(r"(?<![\w@])@([A-Za-z_][\w:.#$%&+?<>~/-]*\w)", no_shortcodes))
+        - set(re.findall(r"(?<![\w@])@((?:fig|tbl|sec)-[\w-]+)", no_shortcodes)),
+    }
+
+
+@pytest.mark.parametrize("kind", ["values", "figures", "tables", "sections", "references", "citations"])
+def test_languages_are_in_parity(kind):
+    zh, en = inventory("zh")[kind], inventory("en")[kind]
+    assert zh == en, f"only zh: {sorted(zh - en)}; only en: {sorted(en - zh)}"
+
+
+def test_every_value_key_uses_its_own_language():
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        text = expanded(PAPER / f"paper-{lang}.qmd")
+        assert not re.search(rf"\{{\{{<\s*var\s+{other}\.", text), f"{lang} uses {other} values"
+
+
+def test_every_figure_and_table_is_referenced():
+    inv = inventory("zh")
+    assert inv["figures"] | inv["tables"] <= inv["references"]
