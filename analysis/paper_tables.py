@@ -45,6 +45,22 @@ def cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
+PROVENANCE_WORDS = {"zh": ("数据", "代码"), "en": ("Data", "Code")}
+
+
+def provenance(lang: str, data: list[str], code: list[str]) -> str:
+    """An HTML-only line under a table or figure linking to what made it.
+
+    Paths are relative to the repository; the HTML sits two levels down
+    (paper/_output/), hence ``../../``.
+    """
+    d, c = PROVENANCE_WORDS[lang]
+    links = ", ".join(f"[`{p}`](../../{p})" for p in data)
+    code_links = ", ".join(f"[`{p}`](../../{p})" for p in code)
+    return (f'::: {{.content-visible when-format="html"}}\n[{d}: {links} · {c}: {code_links}]'
+            f'{{.provenance}}\n:::\n')
+
+
 def pipe_table(header: list[str], rows: list[list[str]], caption: str, label: str,
                widths: list[int] | None = None) -> str:
     """A pipe table with a numbered caption. ``widths`` (relative dashes) set column widths."""
@@ -81,10 +97,53 @@ def cited_statistics_table(cited: "pd.DataFrame", lang: str) -> str:
     return pipe_table(header, rows, caption, "tbl-cited-statistics", [6, 24, 8, 10, 12])
 
 
+# The audit writes its evidence in English words and codes; the Chinese table
+# translates them phrase by phrase (longest first). A phrase missing here shows
+# up as English in the Chinese table, which a test catches.
+AUDIT_PHRASES_ZH = {
+    "on or before the stated date (截至)": "不晚于所述日期（截至）",
+    "same date at the coarser precision": "按较粗精度日期相同",
+    "half the printed precision": "印刷精度的一半",
+    "±0.25 percentage points (13.0 is rounded)": "±0.25个百分点（13.0为四舍五入值）",
+    "percentage points": "个百分点",
+    "payment accounts": "支付账户",
+    "bank accounts": "银行账户",
+    "customers": "客户",
+    "events": "事件",
+    "(a surge)": "（激增）",
+    "largest gap": "最大偏差",
+    "(rounding)": "（舍入）",
+    "inequality": "不等式",
+    "direction": "方向",
+    "exact": "完全相同",
+    "same entity": "同一主体",
+    "same date": "同一日期",
+    "draft": "征求意见稿",
+    "adopted": "通过",
+    "effective": "施行",
+    " tn CNY": "万亿元",
+    " CNY/USD": "元/美元",
+    " CNY": "元",
+    " 亿人": "亿人",
+    "(Hezhong Yibao)": "",
+    "(Douyin)": "",
+}
+
+
+def audit_text(text: str, lang: str) -> str:
+    """An audit cell in the table's language."""
+    if lang == "en" or not text:
+        return text
+    for phrase in sorted(AUDIT_PHRASES_ZH, key=len, reverse=True):
+        text = text.replace(phrase, AUDIT_PHRASES_ZH[phrase])
+    return text.replace(", ", "，").replace("; ", "；").strip()
+
+
 def audit_table(audit: "pd.DataFrame", lang: str) -> str:
     """Every consistency check with what it expected, found and concluded."""
-    rows = [[rec.description_zh if lang == "zh" else rec.description_en, rec.expected or "—",
-             rec.observed, rec.tolerance or "—", STATUS_WORDS[lang][rec.status]]
+    rows = [[rec.description_zh if lang == "zh" else rec.description_en,
+             audit_text(rec.expected, lang) or "—", audit_text(rec.observed, lang),
+             audit_text(rec.tolerance, lang) or "—", STATUS_WORDS[lang][rec.status]]
             for rec in audit.itertuples(index=False)]
     header = (["检查", "独立依据", "原文或推算", "容差", "结论"] if lang == "zh"
               else ["Check", "Independent evidence", "Paper or derived", "Tolerance", "Verdict"])
@@ -112,3 +171,31 @@ def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
               else ["Series", "Period", "Rows", "Status", "Sources"])
     caption = "补充公开数据序列及其来源" if lang == "zh" else "Supplementary public series and their sources"
     return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 16])
+
+
+def model_summary_table(backtest: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> str:
+    """Backtest errors of every model per series, and which one the rule selected."""
+    from analysis.values import MODEL_NAMES
+
+    i = 0 if lang == "zh" else 1
+    mape = backtest[backtest["metric"] == "MAPE"].pivot_table(
+        index=["series_id", "model"], columns="horizon", values="value", aggfunc="first")
+    counts = backtest[backtest["metric"] == "n"].pivot_table(
+        index=["series_id", "model"], columns="horizon", values="value", aggfunc="first")
+    rows = []
+    for sel in selection.itertuples(index=False):
+        name = SERIES_NAMES[sel.series_id][i]
+        span = f"{format_period(str(sel.first), lang)}–{format_period(str(sel.last), lang)}"
+        for model in sorted(mape.loc[sel.series_id].index):
+            errs = [mape.loc[(sel.series_id, model)].get(h) for h in (1, 2)]
+            ns = [counts.loc[(sel.series_id, model)].get(h) for h in (1, 2)]
+            shown = [("—" if e != e or e is None else f"{e:.1f}%") + (f" (n={int(n)})" if n == n and n else "")
+                     for e, n in zip(errs, ns)]
+            chosen = model == sel.selected_model
+            mark = ("✓" if sel.reliable in (True, "True") else "✓（不可靠）" if lang == "zh" else "✓ (unreliable)") if chosen else ""
+            rows.append([name, span, MODEL_NAMES[model][i], *shown, mark])
+    header = (["序列", "样本", "模型", "一步MAPE", "两步MAPE", "入选"] if lang == "zh"
+              else ["Series", "Sample", "Model", "MAPE, 1 step", "MAPE, 2 steps", "Selected"])
+    caption = ("模型回测误差（滚动起点、扩展窗口）与入选模型" if lang == "zh"
+               else "Backtest errors (rolling origin, expanding window) and the selected model")
+    return pipe_table(header, rows, caption, "tbl-models", [14, 10, 14, 8, 8, 6])

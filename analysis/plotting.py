@@ -58,7 +58,8 @@ def save(fig: "Figure", path: str | Path) -> None:
                 "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
                 "png": {"Software": None}}[fmt]
     with LOCK, atomic_path(path) as part:
-        fig.canvas.draw()  # surfaces missing glyphs here, inside the error filter
+        # Rendering sets the text, so a missing glyph raises here when the caller is
+        # inside figure_context (its warning filter turns it into an error).
         fig.savefig(part, format=fmt, metadata=metadata)
 
 

@@ -59,28 +59,6 @@ def audit_values(audit: "pd.DataFrame", lang: str) -> dict[str, str]:
                for status in ("consistent", "inconsistent", "unverifiable")}}
 
 
-def trend_values(card: dict[str, Any], forecast: "pd.DataFrame", lang: str) -> dict[str, str]:
-    """Growth with its 95% interval, sample window and the last forecast with intervals."""
-    g = card["growth"]
-    pct = lambda x: f"{x * 100:.0f}%"  # noqa: E731
-    end = forecast.iloc[-1]
-    money = lambda x: format_quantity(float(x), "CNY", lang, resolution=1e10)  # noqa: E731
-    return {
-        "growth": pct(g["estimate"]),
-        "growth_lo95": pct(g["lo95"]),
-        "growth_hi95": pct(g["hi95"]),
-        "sample_first": format_period(card["sample"]["first"], lang),
-        "sample_last": format_period(card["sample"]["last"], lang),
-        "n": str(card["sample"]["n"]),
-        "forecast_period": format_period(str(end["period"]), lang),
-        "forecast": money(end["yhat"]),
-        "forecast_lo95": money(end["lo95"]),
-        "forecast_hi95": money(end["hi95"]),
-        "forecast_lo80": money(end["lo80"]),
-        "forecast_hi80": money(end["hi80"]),
-    }
-
-
 def meta_values(vintage: dt.date, author: dict[str, str], lang: str) -> dict[str, str]:
     """Front matter: the date is the data vintage, never the build time."""
     date = (f"{vintage.year}年{vintage.month}月{vintage.day}日" if lang == "zh"
@@ -140,8 +118,9 @@ def _pct(fraction: float, decimals: int = 1) -> str:
     return f"{fraction * 100:.{decimals}f}%"
 
 
-def _interval(prefix: str, fc: dict[str, float], lang: str) -> dict[str, str]:
-    return {prefix: _money(fc["yhat"], lang), f"{prefix}_lo95": _money(fc["lo95"], lang),
+def _interval(prefix: str, fc: dict[str, float], lang: str, period: str | None = None) -> dict[str, str]:
+    extra = {f"{prefix}_period": format_period(period, lang)} if period else {}
+    return {**extra, prefix: _money(fc["yhat"], lang), f"{prefix}_lo95": _money(fc["lo95"], lang),
             f"{prefix}_hi95": _money(fc["hi95"], lang), f"{prefix}_lo80": _money(fc["lo80"], lang),
             f"{prefix}_hi80": _money(fc["hi80"], lang)}
 
@@ -172,7 +151,7 @@ def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...], ti
         for model, mape in g["backtest_mean_mape_pct"].items():
             v[f"mape_{model}"] = "—" if mape is None else f"{mape:.1f}%"
         for period, fc in g["forecast"].items():
-            v.update(_interval(f"f{period.lower()}", fc, lang))
+            v.update(_interval(f"f{period.lower()}", fc, lang, period))
         out[key] = v
     q = mv["kuaishou_gmv_from_quarters"]
     out["ks_from_quarters"] = {"year": format_period(q["year"], lang),
@@ -191,5 +170,18 @@ def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...], ti
     }
     for series_id, key in (("kuaishou_payment_fee_annual", "ks"), ("douyin_thirdparty_fee_annual", "dy")):
         for period, fc in mv["fees"][series_id]["forecast"].items():
-            out["fee"].update(_interval(f"{key}_f{period.lower()}", fc, lang))
+            out["fee"].update(_interval(f"{key}_f{period.lower()}", fc, lang, period))
+    return out
+
+
+def sensitivity_values(sens: "pd.DataFrame", series_id: str, period: str, lang: str) -> dict[str, str]:
+    """Fee bill under each rate scenario for one series and period (``0.1pct`` → ``0_1pct``)."""
+    rows = sens[(sens["series_id"] == series_id) & (sens["period"].astype(str) == period)]
+    if rows.empty:
+        raise KeyError(f"no fee sensitivity rows for {series_id} {period}")
+    out = {}
+    for rec in rows.itertuples(index=False):
+        key = rec.scenario.replace(".", "_")
+        out[f"{key}_rate"] = _pct(float(rec.rate), 3 if key.startswith("observed") else 1)
+        out[f"{key}_fee"] = _money(float(rec.fee), lang)
     return out

@@ -27,9 +27,18 @@ STRIP = [
 
 
 def expanded(path: Path) -> str:
-    """A document with its {{< include >}} files spliced in (not its variables)."""
+    """A document with its hand-written {{< include >}} files spliced in.
+
+    Generated includes (paper/_generated: tables and provenance lines built
+    from the data) are left out: they are pipeline output, not prose.
+    """
     text = path.read_text(encoding="utf-8")
-    return INCLUDE.sub(lambda m: expanded(path.parent / m.group(1)), text)
+
+    def splice(m: re.Match[str]) -> str:
+        target = (path.parent / m.group(1)).resolve()
+        return "" if (PAPER / "_generated") in target.parents else expanded(target)
+
+    return INCLUDE.sub(splice, text)
 
 
 def body(lang: str) -> str:

@@ -2,8 +2,19 @@
 # imported) so that parsing the workflow stays as fast as a Snakemake no-op.
 
 LANGS = config["paper"]["languages"]
-TABLES = ["cited_statistics", "audit", "data_sources"]
-FIGURES = ["kuaishou_gmv_trend"]
+TABLES = ["cited_statistics", "audit", "data_sources", "models"]
+FIGURES = [
+    "douyin_pay_timeline",
+    "market_context_retail",
+    "market_context_internet",
+    "payment_market_shares",
+    "complaints_risk",
+    "gmv_history_forecast",
+    "kuaishou_quarterly_gmv",
+    "payment_fees",
+    "douyin_fee_bill",
+    "backtest_errors",
+]
 
 
 def lib(*modules):
@@ -17,4 +28,5 @@ def paper_sources(wildcards):
     from pathlib import Path
 
     sections = sorted(str(p) for p in Path("paper/sections", wildcards.lang).glob("*.qmd"))
-    return sections + [f"paper/_generated/{t}.{wildcards.lang}.md" for t in TABLES]
+    return (sections + [f"paper/_generated/{t}.{wildcards.lang}.md" for t in TABLES]
+            + [f"paper/_generated/provenance/{f}.{wildcards.lang}.md" for f in FIGURES])

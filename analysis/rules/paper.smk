@@ -7,9 +7,9 @@ rule paper_variables:
         timeline="data/processed/timeline.csv",
         facts="data/processed/reference_facts.csv",
         audit="data/processed/audit.csv",
-        card="data/processed/model_cards/kuaishou_ecommerce_gmv_annual.loglinear_trend.json",
-        forecasts="data/processed/forecasts.csv",
+        series="data/processed/public_series.csv",
         model_values="data/processed/model_values.json",
+        sensitivity="data/processed/fee_sensitivity.csv",
         figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
         sources="data/raw/sources.yaml",
         code=lib("values", "formatting", "models", "pipeline/paper"),
@@ -35,11 +35,19 @@ rule paper_tables:
         cited="data/processed/cited_statistics.csv",
         audit="data/processed/audit.csv",
         series="data/processed/public_series.csv",
-        code=lib("paper_tables", "formatting", "pipeline/paper"),
+        backtest="data/processed/backtest.csv",
+        selection="data/processed/model_selection.csv",
+        figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
+        code=lib("paper_tables", "formatting", "values", "pipeline/paper"),
     output:
         **{
             f"{table}_{lang}": f"paper/_generated/{table}.{lang}.md"
             for table in TABLES
+            for lang in LANGS
+        },
+        **{
+            f"provenance_{figure}_{lang}": f"paper/_generated/provenance/{figure}.{lang}.md"
+            for figure in FIGURES
             for lang in LANGS
         },
     log:
