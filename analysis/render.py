@@ -120,13 +120,29 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Options whose values Quarto concatenates across project and document
+# instead of letting the document's value replace the project's.
+CONCATENATED = ("include-in-header", "include-before-body", "include-after-body")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
 def document_options(project: dict[str, Any], front: dict[str, Any], fmt: str) -> dict[str, Any]:
-    """Quarto's option merge: project defaults < document; shared < ``format.<fmt>``."""
-    shared = deep_merge({k: v for k, v in project.items() if k not in ("project", "format")},
-                        {k: v for k, v in front.items() if k != "format"})
-    fmt_opts = deep_merge((project.get("format") or {}).get(fmt) or {},
-                          (front.get("format") or {}).get(fmt) or {})
-    return deep_merge(shared, fmt_opts)
+    """Quarto's option merge: project defaults < document; shared < ``format.<fmt>``;
+    ``include-*`` lists are concatenated."""
+    layers = [{k: v for k, v in project.items() if k not in ("project", "format")},
+              {k: v for k, v in front.items() if k != "format"},
+              (project.get("format") or {}).get(fmt) or {},
+              (front.get("format") or {}).get(fmt) or {}]
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged = deep_merge(merged, {k: v for k, v in layer.items() if k not in CONCATENATED})
+        for key in CONCATENATED:
+            if key in layer:
+                merged[key] = _as_list(merged.get(key)) + _as_list(layer[key])
+    return merged
 
 
 # --------------------------------------------------------------------------- pandoc
@@ -207,7 +223,9 @@ def render_fallback(qmd: Path, fmt: str, output: Path, settings: RenderSettings)
     text = expand_shortcodes(qmd.read_text(encoding="utf-8"), qmd, variables)
     front, body = split_front_matter(text)
     quarto_fmt = "html" if fmt == "html" else "typst"
-    opts = deep_merge(document_options(project, front, quarto_fmt), settings.extra_meta)
+    # The configuration supplies defaults (the CJK body font); a document that
+    # sets an option itself (the English edition's mainfont) keeps its own.
+    opts = deep_merge(settings.extra_meta, document_options(project, front, quarto_fmt))
     args, meta = pandoc_args(opts, quarto_fmt)
 
     with tempfile.TemporaryDirectory(prefix=".render-", dir=project_dir) as tmp:
@@ -251,8 +269,13 @@ def render_fallback(qmd: Path, fmt: str, output: Path, settings: RenderSettings)
 def render_quarto(qmd: Path, fmt: str, output: Path, settings: RenderSettings) -> None:
     """``quarto render`` of one document and format, moved to ``output``."""
     to = "html" if fmt == "html" else "typst"
-    cmd = [quarto_path() or "quarto", "render", qmd.name, "--to", to,
-           "-M", f"mainfont:{settings.mainfont}"]
+    import yaml
+
+    project = yaml.safe_load((qmd.parent / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    front, _ = split_front_matter(qmd.read_text(encoding="utf-8"))
+    cmd = [quarto_path() or "quarto", "render", qmd.name, "--to", to]
+    if "mainfont" not in document_options(project, front, to):
+        cmd += ["-M", f"mainfont:{settings.mainfont}"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(settings.timestamp),
            "TYPST_FONT_PATHS": os.pathsep.join(str(d) for d in settings.font_dirs)}
     proc = subprocess.run(cmd, cwd=qmd.parent, capture_output=True, text=True, env=env)

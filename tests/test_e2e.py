@@ -167,3 +167,19 @@ def test_incremental_rebuilds(builds, tmp_path):
     untouched = ("cited_statistics", "public_series", "reference_facts", "gmv_models", "payment_fees",
                  "figure_gmv_history_forecast", "figure_payment_fees", "figure_backtest_errors")
     assert not any(job.split("[")[0] in untouched for job in planned), planned
+
+
+def _pdf_fonts(path: Path) -> set[str]:
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(path).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_english_pdf_sets_latin_text_in_a_latin_font(builds):
+    fonts = _pdf_fonts(builds["a"] / "paper/_output/paper-en.pdf")
+    assert any("Libertinus" in f for f in fonts), fonts     # body text
+    assert any("CJKsc" in f for f in fonts), fonts          # Chinese names and sources
