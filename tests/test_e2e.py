@@ -183,3 +183,16 @@ def test_english_pdf_sets_latin_text_in_a_latin_font(builds):
     fonts = _pdf_fonts(builds["a"] / "paper/_output/paper-en.pdf")
     assert any("Libertinus" in f for f in fonts), fonts     # body text
     assert any("CJKsc" in f for f in fonts), fonts          # Chinese names and sources
+
+
+def test_snakemake_report_carries_figure_captions(builds, tmp_path):
+    report = tmp_path / "report.html"
+    proc = _snakemake(builds["a"], "--report", str(report))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    html = report.read_text(encoding="utf-8")
+    flat = " ".join(html.replace("\\n", " ").split())  # captions sit in JSON strings
+    for rst in (builds["a"] / "analysis/report").glob("*.rst"):
+        # the report stores captions as escaped HTML in JSON: compare a plain run of words
+        words = " ".join(rst.read_text(encoding="utf-8").split())
+        plain = max(re.findall(r"[A-Za-z][A-Za-z ,]{15,}", words), key=len)[:40]
+        assert plain in flat, rst.name
