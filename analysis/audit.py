@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from analysis import units
 from analysis.fileio import format_float
-from analysis.tables import validate
+from analysis.tables import period_check, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -37,16 +37,6 @@ def facts_schema(keys: set[str]) -> "pa.DataFrameSchema":
     """pandera schema of ``data/raw/reference_facts.csv``."""
     import pandera.pandas as pa
 
-    def iso_or_empty(s):
-        def ok(x):
-            if x == "":
-                return True
-            try:
-                units.period_kind(x)
-                return True
-            except ValueError:
-                return False
-        return s.map(ok)
 
     nonempty = pa.Check.str_length(min_value=1, error="must not be empty")
     return pa.DataFrameSchema(
@@ -55,7 +45,7 @@ def facts_schema(keys: set[str]) -> "pa.DataFrameSchema":
             "topic": pa.Column(str, nonempty),
             "claim_in_paper": pa.Column(str, nonempty),
             "fact": pa.Column(str, nonempty),
-            "date": pa.Column(str, pa.Check(iso_or_empty, element_wise=False, error="date must be empty or ISO (2021, 2021-08, 2021-08-20) and real")),
+            "date": pa.Column(str, period_check("date must be empty or ISO (2021, 2021-08, 2021-08-20) and real", allow_empty=True)),
             "value": pa.Column(str, pa.Check.str_matches(r"^(-?\d+(\.\d+)?)?$", error="value must be empty or a plain number")),
             "unit": pa.Column(str, pa.Check.isin([""] + sorted(units.UNITS), error="unknown unit")),
             "source_key": pa.Column(str, pa.Check.isin([""] + sorted(keys), error="source_key has no entry in paper/references.bib")),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from analysis import units
 from analysis.errors import InputError
-from analysis.tables import validate
+from analysis.tables import period_check, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,16 +61,6 @@ def raw_schema() -> "pa.DataFrameSchema":
                 return False
         return s.map(ok)
 
-    def period_ok(s):
-        def ok(x):
-            if x == "":
-                return True
-            try:
-                units.period_kind(x)
-                return True
-            except ValueError:
-                return False
-        return s.map(ok)
 
     return pa.DataFrameSchema(
         {
@@ -81,7 +71,7 @@ def raw_schema() -> "pa.DataFrameSchema":
             "entity": pa.Column(str, _nonempty(pa)),
             "metric": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error="metric must be snake_case ASCII")),
             "period_printed": pa.Column(str),
-            "period": pa.Column(str, pa.Check(period_ok, element_wise=False,
+            "period": pa.Column(str, period_check(allow_empty=True,
                                               error="period must be ISO (2022, 2022Q3, 2023-06, 2021-08-20, 2004/2023) and a real date")),
             "value_printed": pa.Column(str, pa.Check(number_ok, element_wise=False,
                                                      error="value must be a number as printed (digits or Chinese numerals)")),
@@ -96,16 +86,6 @@ def raw_schema() -> "pa.DataFrameSchema":
     )
 
 
-def _period_ok(s, allow_empty=False):
-    def ok(x):
-        if x == "" and allow_empty:
-            return True
-        try:
-            units.period_kind(x)
-            return True
-        except ValueError:
-            return False
-    return s.map(ok)
 
 
 def resolution_schema() -> "pa.DataFrameSchema":
@@ -115,7 +95,7 @@ def resolution_schema() -> "pa.DataFrameSchema":
     return pa.DataFrameSchema(
         {
             "stat_id": pa.Column(str, unique=True, report_duplicates="all"),
-            "period": pa.Column(str, pa.Check(_period_ok, element_wise=False,
+            "period": pa.Column(str, period_check(
                                               error="period must be ISO (2022, 2022Q3, 2023-06, 2021-08-20, 2004/2023) and a real date")),
             "evidence": pa.Column(str, _nonempty(pa)),
             "source": pa.Column(str, _nonempty(pa)),
@@ -135,7 +115,7 @@ def derived_schema() -> "pa.DataFrameSchema":
             "formula": pa.Column(str, _nonempty(pa)),
             "unit_std": pa.Column(str, pa.Check.isin(units.UNIT_STD, error="unknown unit_std")),
             "qualifier": pa.Column(str, pa.Check.isin(units.QUALIFIER_STD, error="unknown qualifier")),
-            "period": pa.Column(str, pa.Check(lambda s: _period_ok(s, allow_empty=True), element_wise=False,
+            "period": pa.Column(str, period_check(allow_empty=True,
                                               error="period must be empty or ISO (2022, 2022Q3, 2023-06, 2021-08-20, 2004/2023) and a real date")),
             "entity": pa.Column(str, _nonempty(pa)),
             "metric": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error="metric must be snake_case ASCII")),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from analysis import units
 from analysis.errors import InputError
-from analysis.tables import validate
+from analysis.tables import period_check, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -32,20 +32,12 @@ def raw_schema(keys: set[str]) -> "pa.DataFrameSchema":
     def numeric(s):
         return s.str.fullmatch(r"-?\d+(\.\d+)?")
 
-    def period_ok(s):
-        def ok(x):
-            try:
-                units.period_kind(x)
-                return True
-            except ValueError:
-                return False
-        return s.map(ok)
 
     return pa.DataFrameSchema(
         {
             "series_id": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_]*$", error="series_id must be snake_case ASCII")),
             "entity": pa.Column(str, pa.Check.str_length(min_value=1, error="must not be empty")),
-            "period": pa.Column(str, pa.Check(period_ok, element_wise=False, error="period must be ISO (2022, 2022Q3, 2023-06) and a real date")),
+            "period": pa.Column(str, period_check("period must be ISO (2022, 2022Q3, 2023-06) and a real date")),
             "value": pa.Column(str, pa.Check(numeric, element_wise=False, error="value must be a plain number (digits, optional decimals)")),
             "unit": pa.Column(str, pa.Check.isin(sorted(units.UNITS), error="unknown unit")),
             "qualifier": pa.Column(str, pa.Check.isin(sorted(units.QUALIFIERS), error="unknown qualifier")),

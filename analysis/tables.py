@@ -105,6 +105,16 @@ def read_csv(path: str | Path, columns: list[str], optional: tuple[str, ...] = (
     return df
 
 
+def period_check(error: str, **options) -> "pa.Check":
+    """A pandera check that every cell is an ISO period (see ``units.is_period``)."""
+    import pandera.pandas as pa
+
+    from analysis.units import is_period
+
+    return pa.Check(lambda s: s.map(lambda x: is_period(x, **options)), element_wise=False,
+                    error=error)
+
+
 def validate(df: "pd.DataFrame", schema: "pa.DataFrameSchema", path: str | Path,
              max_listed: int = 10) -> "pd.DataFrame":
     """Validate with pandera; raise ``InputError`` at the first failing cell.

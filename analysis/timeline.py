@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from analysis import units
 from analysis.cited import ID_PATTERN, SECTION_PATTERN, check_quotes
 from analysis.errors import InputError
-from analysis.tables import validate
+from analysis.tables import period_check, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -24,23 +24,14 @@ PRECISION_OF = {"year": "year", "month": "month", "day": "day"}
 def raw_schema() -> "pa.DataFrameSchema":
     import pandera.pandas as pa
 
-    def iso_ok(s):
-        def ok(x):
-            if x == "":
-                return True
-            try:
-                return units.period_kind(x) in ("year", "month", "day")
-            except ValueError:
-                return False
-        return s.map(ok)
 
     nonempty = pa.Check.str_length(min_value=1, error="must not be empty")
     return pa.DataFrameSchema(
         {
             "event_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error="id must be snake_case ASCII"), unique=True, report_duplicates="all"),
             "date_printed": pa.Column(str, nonempty),
-            "date": pa.Column(str, [nonempty, pa.Check(iso_ok, element_wise=False, error="date must be ISO (2021, 2021-01, 2021-08-20) and a real date")]),
-            "date_end": pa.Column(str, pa.Check(iso_ok, element_wise=False, error="date_end must be empty or ISO")),
+            "date": pa.Column(str, [nonempty, period_check("date must be ISO (2021, 2021-01, 2021-08-20) and a real date", kinds=("year", "month", "day"))]),
+            "date_end": pa.Column(str, period_check("date_end must be empty or ISO", allow_empty=True, kinds=("year", "month", "day"))),
             "precision": pa.Column(str, pa.Check.isin(sorted(PRECISION_OF), error="precision must be day, month or year")),
             "section": pa.Column(str, pa.Check.str_matches(SECTION_PATTERN, error="section must be 'abstract' or like 2.1.4")),
             "quote_zh": pa.Column(str, nonempty),

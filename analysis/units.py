@@ -212,6 +212,17 @@ def period_kind(period: str) -> str:
                      "2023-06, 2021-08-20 or start/end)")
 
 
+def is_period(text: str, *, allow_empty: bool = False, kinds: tuple[str, ...] | None = None) -> bool:
+    """Whether ``text`` is a real ISO period (optionally only of the given ``kinds``)."""
+    if text == "":
+        return allow_empty
+    try:
+        kind = period_kind(text)
+    except ValueError:
+        return False
+    return kinds is None or kind in kinds
+
+
 _ZH_PERIOD = [
     (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
      lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"),
