@@ -232,10 +232,11 @@ def render_fallback(qmd: Path, fmt: str, output: Path, settings: RenderSettings)
         meta_file = Path(tmp) / "metadata.yaml"
         meta_file.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
         args += ["--metadata-file", str(meta_file), "--resource-path", str(project_dir)]
-        for i, text in enumerate(included_texts(opts.get("include-in-header") or [], project_dir)):
-            header = Path(tmp) / f"header-{i}.txt"
-            header.write_text(text, encoding="utf-8")
-            args += ["--include-in-header", str(header)]
+        for option in CONCATENATED:  # include-in-header, -before-body, -after-body
+            for i, text in enumerate(included_texts(opts.get(option) or [], project_dir)):
+                part_file = Path(tmp) / f"{option}-{i}.txt"
+                part_file.write_text(text, encoding="utf-8")
+                args += [f"--{option}", str(part_file)]
         converted = _pandoc(args, body, cwd=project_dir)
         if fmt == "html":
             with atomic_path(output) as part:

@@ -72,7 +72,8 @@ def paper(inp: Mapping[str, str], output: str, params: Any, root: str = ".") -> 
     settings = render.RenderSettings(
         root=Path(root).resolve(), font_dirs=fontlib.font_dirs([fonts["cjk_serif"], fonts["cjk_sans"]]),
         mainfont=fonts["cjk_serif"], timestamp=vintage_timestamp(vintage), engine=engine,
-        extra_meta={"mainfont": fonts["cjk_serif"]})
+        # the configured CJK serif is the PDF's body font (documents may choose otherwise)
+        extra_meta={"mainfont": fonts["cjk_serif"]} if output.endswith(".pdf") else {})
     fmt = Path(output).suffix.lstrip(".")
     used = render.render(inp["qmd"], fmt, output, settings)
     log.info("rendered %s with %s", output, used)
