@@ -1,0 +1,80 @@
+"""Start-up behaviour of the workflow: configuration, fonts, lint."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.errors import FontNotFoundError
+from analysis.fonts import find_font_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _config() -> dict:
+    return yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+
+
+def _validate(config: dict) -> None:
+    from snakemake.utils import validate
+
+    validate(copy.deepcopy(config), str(ROOT / "config/config.schema.yaml"))
+
+
+def test_shipped_config_is_valid():
+    _validate(_config())
+
+
+@pytest.mark.parametrize("mutate,fragment", [
+    (lambda c: c.update(colour="blue"), "Additional properties are not allowed ('colour'"),
+    (lambda c: c["fonts"].update(cjk_sans=12), "12 is not of type 'string'"),
+    (lambda c: c["render"].update(engine="latex"), "'latex' is not one of"),
+    (lambda c: c["paper"].update(languages=["zh", "fr"]), "'fr' is not one of"),
+    (lambda c: c["paper"].pop("author"), "'author' is a required property"),
+])
+def test_bad_config_stops_with_a_readable_message(mutate, fragment):
+    from snakemake.exceptions import WorkflowError
+
+    config = _config()
+    mutate(config)
+    with pytest.raises(WorkflowError) as err:
+        _validate(config)
+    assert fragment in str(err.value)
+
+
+def test_bad_config_stops_snakemake(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    config = _config()
+    config["fonts"]["cjk_sans"] = 12
+    bad.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--dry-run", "--configfile", str(bad)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "12 is not of type 'string'" in proc.stdout + proc.stderr
+
+
+def test_missing_cjk_font_names_the_fix():
+    with pytest.raises(FontNotFoundError) as err:
+        find_font_file("No Such CJK Font SC", config_key="fonts.cjk_sans")
+    message = str(err.value)
+    assert "'No Such CJK Font SC'" in message and "fonts.cjk_sans" in message
+    assert "apt-get install fonts-noto-cjk" in message and "macOS" in message
+
+
+def test_configured_cjk_fonts_are_found():
+    config = _config()
+    for key in ("cjk_sans", "cjk_serif"):
+        assert find_font_file(config["fonts"][key]).is_file()
+
+
+def test_lint_is_clean():
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT,
+                          capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    assert "Lints for" not in out, out[-3000:]
