@@ -82,12 +82,21 @@ def lookup_var(variables: dict[str, Any], key: str) -> Any:
     return node
 
 
-def expand_shortcodes(text: str, path: Path, variables: dict[str, Any], depth: int = 0) -> str:
-    """Resolve ``{{< include f >}}`` (relative to the including file) and ``{{< var k >}}``.
+def resolve_include(arg: str, main_dir: Path, project_dir: Path) -> Path:
+    """Where Quarto looks for an included file: relative to the *main* document's
+    directory (also inside included files), or to the project root for ``/…``."""
+    return project_dir / arg.lstrip("/") if arg.startswith("/") else main_dir / arg
+
+
+def expand_shortcodes(text: str, path: Path, variables: dict[str, Any], depth: int = 0, *,
+                      main_dir: Path | None = None, project_dir: Path | None = None) -> str:
+    """Resolve ``{{< include f >}}`` and ``{{< var k >}}`` as Quarto does.
 
     An unknown variable or a missing include is an error naming file and line,
     where Quarto would only print ``?var:k`` into the paper.
     """
+    main_dir = main_dir or path.parent
+    project_dir = project_dir or main_dir
     if depth > 10:
         raise RenderError(f"{path}: includes nested more than 10 deep")
 
@@ -95,11 +104,14 @@ def expand_shortcodes(text: str, path: Path, variables: dict[str, Any], depth: i
         kind, arg = m.group(1), m.group(2).strip().strip('"')
         line = text.count("\n", 0, m.start()) + 1
         if kind == "include":
-            target = (path.parent / arg)
+            target = resolve_include(arg, main_dir, project_dir)
             if not target.is_file():
-                raise RenderError(f"{path}:{line}: included file not found: {arg}")
+                raise RenderError(f"{path}:{line}: included file not found: {arg} "
+                                  f"(looked for {target}; Quarto resolves includes from the main "
+                                  "document's folder, or from the project root for /paths)")
             body = target.read_text(encoding="utf-8")
-            return expand_shortcodes(body, target, variables, depth + 1)
+            return expand_shortcodes(body, target, variables, depth + 1, main_dir=main_dir,
+                                     project_dir=project_dir)
         try:
             value = lookup_var(variables, arg)
         except KeyError:
@@ -220,7 +232,8 @@ def render_fallback(qmd: Path, fmt: str, output: Path, settings: RenderSettings)
     project = yaml.safe_load((project_dir / "_quarto.yml").read_text(encoding="utf-8")) or {}
     var_file = project_dir / "_variables.yml"
     variables = yaml.safe_load(var_file.read_text(encoding="utf-8")) if var_file.exists() else {}
-    text = expand_shortcodes(qmd.read_text(encoding="utf-8"), qmd, variables)
+    text = expand_shortcodes(qmd.read_text(encoding="utf-8"), qmd, variables,
+                             main_dir=project_dir, project_dir=project_dir)
     front, body = split_front_matter(text)
     quarto_fmt = "html" if fmt == "html" else "typst"
     # The configuration supplies defaults (the CJK body font); a document that

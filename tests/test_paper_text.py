@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.render import SHORTCODE, split_front_matter
+from analysis.render import SHORTCODE, resolve_include, split_front_matter
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT / "paper"
@@ -35,7 +35,7 @@ def expanded(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
 
     def splice(m: re.Match[str]) -> str:
-        target = (path.parent / m.group(1)).resolve()
+        target = resolve_include(m.group(1), PAPER, PAPER).resolve()
         return "" if (PAPER / "_generated") in target.parents else expanded(target)
 
     return INCLUDE.sub(splice, text)

@@ -146,3 +146,19 @@ def test_engine_choice(monkeypatch):
         render.choose_engine("quarto")
     monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/quarto")
     assert render.choose_engine("auto") == "quarto"
+
+
+def test_nested_includes_resolve_like_quarto(tmp_path):
+    """Inside an included file, paths are relative to the main document (or /project-root)."""
+    doc = make_project(tmp_path, "{{< include parts/outer.md >}}\n")
+    (doc.parent / "parts" / "outer.md").write_text(
+        "{{< include parts/table.md >}}\n\n{{< include /parts/note.md >}}\n", encoding="utf-8")
+    (doc.parent / "parts" / "note.md").write_text("注释段落\n", encoding="utf-8")
+    out = tmp_path / "out.html"
+    render.render(doc, "html", out, settings(tmp_path))
+    html = out.read_text(encoding="utf-8")
+    assert '<table id="tbl-one"' in html and "注释段落" in html
+    # a path relative to the included file's own folder is not what Quarto does
+    (doc.parent / "parts" / "outer.md").write_text("{{< include table.md >}}\n", encoding="utf-8")
+    with pytest.raises(render.RenderError, match="included file not found"):
+        render.render(doc, "html", out, settings(tmp_path))
