@@ -4,47 +4,18 @@ at different paths, with the network cut off, and check what a reader gets."""
 from __future__ import annotations
 
 import filecmp
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import copy_repo
+from tests.conftest import _snakemake
 
 pytestmark = pytest.mark.e2e
 
 OUTPUTS = [f"paper/_output/paper-{lang}.{ext}" for lang in ("zh", "en") for ext in ("html", "pdf")]
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2"]
-
-
-def _offline_prefix() -> list[str]:
-    """``unshare -rn``: a private network namespace with no interfaces but loopback."""
-    if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0:
-        return ["unshare", "-rn"]
-    return []
-
-
-def _snakemake(repo: Path, *args: str, offline: bool = False, quiet: bool = True) -> subprocess.CompletedProcess:
-    cmd = (_offline_prefix() if offline else []) + SNAKEMAKE + (["--quiet"] if quiet else []) + list(args)
-    return subprocess.run(cmd, cwd=repo, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    """Two clean builds of the same sources at different depths and names."""
-    a = copy_repo(tmp_path_factory.mktemp("build-a") / "repo")
-    b = copy_repo(tmp_path_factory.mktemp("build-b") / "some" / "deeper" / "clone")
-    offline = bool(_offline_prefix())
-    for repo in (a, b):
-        proc = _snakemake(repo, offline=offline)
-        assert proc.returncode == 0, proc.stderr[-4000:]
-    return {"a": a, "b": b, "offline": offline}
 
 
 def _generated(repo: Path) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -67,11 +66,10 @@ def test_missing_gmv_is_an_error():
                                         "kuaishou_ecommerce_gmv_quarterly": {"2022Q3": 1.0}})
 
 
-def test_real_cited_statistics_if_built():
-    path = Path("data/processed/cited_statistics.csv")
-    series = Path("data/processed/public_series.csv")
-    if not (path.exists() and series.exists()):
-        pytest.skip("processed tables not built")
+@pytest.mark.e2e
+def test_fee_rates_on_the_real_processed_tables(builds):
+    path = builds["a"] / "data/processed/cited_statistics.csv"
+    series = builds["a"] / "data/processed/public_series.csv"
     cited = pd.read_csv(path, dtype={"period": str}, keep_default_na=False)
     df = pd.read_csv(series, dtype={"period": str})
     df = df[df["use_in_model"]]
