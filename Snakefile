@@ -1,8 +1,16 @@
 # Douyin Pay paper: data → processed tables → models → figures → bilingual paper.
 # Rules live in analysis/rules/; they are thin and call the analysis package.
+import os
+
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+# Jobs run side by side in threads (profiles/default); one BLAS thread each
+# avoids oversubscribing the cores and keeps floating-point reductions in the
+# same order from run to run. Set before any job imports numpy.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 configfile: "config/config.yaml"

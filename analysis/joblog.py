@@ -15,6 +15,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+# Python's warning filters and matplotlib's rcParams are process-wide. Every
+# piece of code that changes them (figure drawing, fits that record their
+# warnings into a model card) holds this lock, so a job in another thread can
+# neither see nor swallow its warnings, and outputs do not depend on timing.
+GLOBAL_STATE_LOCK = threading.RLock()
+
 
 class _ThreadFilter(logging.Filter):
     def __init__(self, ident: int):

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from analysis.joblog import GLOBAL_STATE_LOCK
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
@@ -443,7 +445,7 @@ def fit_holt_damped(series: Series, seed: int | None = None) -> HoltDamped:
     if len(series) < 3:
         raise InsufficientData(f"holt_damped needs at least 3 points, got {len(series)}")
     y = pd.Series(series.logs(), index=pd.RangeIndex(len(series)))
-    with warnings.catch_warnings(record=True) as caught:
+    with GLOBAL_STATE_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = ETSModel(y, error="add", trend="add", damped_trend=True,
                        initialization_method="estimated").fit(disp=False, maxiter=2000)
@@ -571,7 +573,7 @@ def fit_gompertz(series: Series, seed: int | None = None) -> Gompertz:
     best, coef = _profile_grid(s, y[:, None], grid)
     p0 = [float(coef[best[0], 0, 0]), float(coef[best[0], 1, 0]), float(grid[best[0]])]
     lo, hi = C_BOUNDS_PER_YEAR
-    with warnings.catch_warnings(record=True) as caught:
+    with GLOBAL_STATE_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             popt, pcov = curve_fit(_gompertz, s, y, p0=p0, bounds=([-np.inf, -np.inf, lo], [np.inf, np.inf, hi]),

@@ -9,7 +9,6 @@ is drawn and saved under one lock.
 from __future__ import annotations
 
 import contextlib
-import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from analysis.fileio import atomic_path
 from analysis.fonts import find_font_file
+from analysis.joblog import GLOBAL_STATE_LOCK
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 STYLE = Path(__file__).parent / "style" / "paper.mplstyle"
-LOCK = threading.RLock()
+LOCK = GLOBAL_STATE_LOCK  # rcParams and warning filters are process-wide
 LATIN_SANS = "DejaVu Sans"
 
 

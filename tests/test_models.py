@@ -267,3 +267,31 @@ def test_outputs_are_byte_identical_across_runs(tmp_path):
     bt = pd.read_csv(a / "backtest.csv")
     assert list(bt.columns) == ["series_id", "model", "horizon", "metric", "value"]
     assert set(bt["horizon"]) == {1, 2}
+
+
+def test_fits_wait_for_the_global_state_lock():
+    """Fits record their warnings into the model card, and figure jobs in other threads change the
+    (process-wide) warning filters: the fit must not run while another thread holds the lock."""
+    import threading
+    import time
+
+    from analysis import models
+    from analysis.joblog import GLOBAL_STATE_LOCK
+
+    s = models.Series("synthetic_gmv", tuple(str(y) for y in range(2015, 2023)),
+                      tuple(100.0 * 1.2 ** i for i in range(8)))
+    released = threading.Event()
+
+    models.fit_holt_damped(s)  # warm: imports and caches, so the timed fit below is quick
+
+    def hold():
+        with GLOBAL_STATE_LOCK:
+            time.sleep(1.5)  # far longer than a warm fit takes
+            released.set()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    models.fit_holt_damped(s)
+    assert released.is_set(), "the fit ran while another thread held the global-state lock"
+    holder.join()

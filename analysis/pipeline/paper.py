@@ -82,7 +82,6 @@ def paper(inp: Mapping[str, str], output: str, params: Any, root: str = ".") -> 
 def paper_tables(inp: Mapping[str, str], out: Mapping[str, str]) -> None:
     """Appendix tables, one Markdown file per table and language."""
     import pandas as pd
-
     import yaml
 
     from analysis import paper_tables as pt
