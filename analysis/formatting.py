@@ -122,8 +122,3 @@ def format_period(period: str, lang: str) -> str:
         return f"{year}年{month}月" if lang == "zh" else f"{_MONTHS_EN[month - 1]} {year}"
     day = int(parts[2])
     return f"{year}年{month}月{day}日" if lang == "zh" else f"{day} {_MONTHS_EN[month - 1]} {year}"
-
-
-def format_percent(x: float, lang: str, decimals: int = 1) -> str:
-    """A share or rate given as a percentage number (11.0 → ``11.0%``)."""
-    return f"{x:.{decimals}f}%"
