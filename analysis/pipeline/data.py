@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from analysis import fileio
-from analysis.pipeline.common import data_vintage, vintage_timestamp  # noqa: F401
 
 log = logging.getLogger(__name__)
 

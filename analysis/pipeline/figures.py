@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from analysis import fileio
-from analysis.pipeline.common import data_vintage, vintage_timestamp  # noqa: F401
 
 log = logging.getLogger(__name__)
 LANGS = ("zh", "en")

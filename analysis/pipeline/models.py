@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import fileio
-from analysis.pipeline.common import data_vintage, vintage_timestamp  # noqa: F401
+from analysis.pipeline.common import data_vintage
 
 log = logging.getLogger(__name__)
 
