@@ -36,6 +36,14 @@ def write_text(path: str | Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8", newline="\n")
 
 
+def copy_file(source: str | Path, path: str | Path) -> None:
+    """Copy bytes, atomically."""
+    import shutil
+
+    with atomic_path(path) as tmp:
+        shutil.copyfile(source, tmp)
+
+
 def format_float(x: float) -> str:
     """Shortest round-tripping positional form (no exponent, no trailing zeros)."""
     import numpy as np

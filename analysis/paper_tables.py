@@ -61,6 +61,16 @@ def provenance(lang: str, data: list[str], code: list[str]) -> str:
             f'{{.provenance}}\n:::\n')
 
 
+def figure_block(name: str, lang: str, caption: str, alt: str, data: list[str], code: list[str]) -> str:
+    """A figure as Quarto Markdown: the staged SVG (paths relative to the
+    project folder), its ``fig-`` id, caption and alt text, then its
+    provenance line."""
+    label = "fig-" + name.replace("_", "-")
+    alt_attr = alt.replace("\\", "\\\\").replace('"', '\\"')
+    return (f'![{caption}](_figures/{name}.{lang}.svg){{#{label} fig-alt="{alt_attr}"}}\n\n'
+            + provenance(lang, data, code))
+
+
 def pipe_table(header: list[str], rows: list[list[str]], caption: str, label: str,
                widths: list[int] | None = None) -> str:
     """A pipe table with a numbered caption. ``widths`` (relative dashes) set column widths."""

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.render import SHORTCODE, resolve_include, split_front_matter
+from analysis.render.markdown import expand_includes, partition_front_matter
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT / "paper"
-INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+?)\s*>\}\}")
+SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s+([^>]*?)\s*>\}\}")
 
 # What may contain digits without being a number about data: names, and a
 # bare year (a four-digit 19xx/20xx standing alone, as in "自2016年起").
@@ -27,18 +27,15 @@ STRIP = [
 
 
 def expanded(path: Path) -> str:
-    """A document with its hand-written {{< include >}} files spliced in.
+    """A document with its {{< include >}} files spliced in, as Quarto does.
+    Generated tables and figures come in through the {{< tbl >}} and
+    {{< fig >}} shortcodes: pipeline output, not prose."""
+    return expand_includes(path, PAPER).text
 
-    Generated includes (paper/_generated: tables and provenance lines built
-    from the data) are left out: they are pipeline output, not prose.
-    """
-    text = path.read_text(encoding="utf-8")
 
-    def splice(m: re.Match[str]) -> str:
-        target = resolve_include(m.group(1), PAPER, PAPER).resolve()
-        return "" if (PAPER / "_generated") in target.parents else expanded(target)
-
-    return INCLUDE.sub(splice, text)
+def split_front_matter(text: str) -> tuple[dict, str]:
+    front, n_lines = partition_front_matter(text, PAPER / "paper.qmd")
+    return front, "\n".join(text.split("\n")[n_lines:])
 
 
 def body(lang: str) -> str:
@@ -79,13 +76,9 @@ def inventory(lang: str) -> dict[str, set[str]]:
     no_shortcodes = SHORTCODE.sub(" ", text)
     return {
         "values": {m.group(2).split(".", 1)[1] for m in SHORTCODE.finditer(text) if m.group(1) == "var"},
-        "figures": set(re.findall(r"\{#(fig-[\w-]+)", text)),
-        # tables are generated per language (paper/_generated): compare which ones are included
-        "tables": {re.sub(r"\.(zh|en)\.md$", "", m) for m in
-                   re.findall(r"\{\{<\s*include\s+/?(_generated/[\w/.-]+)\s*>\}\}",
-                              (PAPER / f"paper-{lang}.qmd").read_text(encoding="utf-8")
-                              + "".join(p.read_text(encoding="utf-8")
-                                        for p in (PAPER / "sections" / lang).glob("*.qmd")))},
+        "figures": {"fig-" + m.group(2).replace("_", "-") for m in SHORTCODE.finditer(text)
+                    if m.group(1) == "fig"},
+        "tables": {m.group(2) for m in SHORTCODE.finditer(text) if m.group(1) == "tbl"},
         "sections": set(re.findall(r"\{#(sec-[\w-]+)", text)),
         "references": set(re.findall(r"(?<![\w@])@((?:fig|tbl|sec)-[\w-]+)", no_shortcodes)),
         "citations": set(re.findall(r"(?<![\w@])@([A-Za-z_][\w:.#$%&+?<>~/-]*\w)", no_shortcodes))
@@ -117,5 +110,4 @@ def test_every_figure_and_table_is_referenced(lang):
     labels = generated_table_labels()
     assert len(labels) >= 4 and inv["figures"]
     assert inv["figures"] | labels <= inv["references"], sorted((inv["figures"] | labels) - inv["references"])
-    assert {t.split("/")[-1] for t in inv["tables"] if "provenance" not in t} >= {"cited_statistics", "audit",
-                                                                                 "models", "data_sources"}
+    assert inv["tables"] >= {"cited_statistics", "audit", "models", "data_sources"}

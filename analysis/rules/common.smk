@@ -22,11 +22,23 @@ def lib(*modules):
     return [f"analysis/{m}.py" for m in modules]
 
 
-def paper_sources(wildcards):
-    """The files one language's document includes (and only those): its
-    sections and its generated tables."""
+def render_code():
+    """The renderer: the driver of Quarto's vendored pieces and its check filter."""
     from pathlib import Path
 
-    sections = sorted(str(p) for p in Path("paper/sections", wildcards.lang).glob("*.qmd"))
-    return (sections + [f"paper/_generated/{t}.{wildcards.lang}.md" for t in TABLES]
-            + [f"paper/_generated/provenance/{f}.{wildcards.lang}.md" for f in FIGURES])
+    return sorted(str(p) for p in Path("analysis/render").glob("*.py")) + ["analysis/render/strict.lua"]
+
+
+def paper_sources(wildcards):
+    """The files one language's document reads (and only those): its sections,
+    its metadata file, the generated tables and figures the shortcodes place,
+    the staged figures, and the project's extensions."""
+    from pathlib import Path
+
+    lang = wildcards.lang
+    sections = sorted(str(p) for p in Path("paper/sections", lang).glob("*.qmd"))
+    extensions = sorted(str(p) for p in Path("paper/_extensions").rglob("*") if p.is_file())
+    return (sections + extensions + [f"paper/_generated/metadata.{lang}.yml"]
+            + [f"paper/_generated/tables/{t}.{lang}.md" for t in TABLES]
+            + [f"paper/_generated/figures/{f}.{lang}.md" for f in FIGURES]
+            + [f"paper/_figures/{f}.{lang}.svg" for f in FIGURES])

@@ -14,7 +14,8 @@ rule paper_variables:
         sources="data/raw/sources.yaml",
         code=lib("values", "formatting", "models", "pipeline/paper"),
     output:
-        "paper/_variables.yml",
+        variables="paper/_variables.yml",
+        **{f"metadata_{lang}": f"paper/_generated/metadata.{lang}.yml" for lang in LANGS},
     log:
         "logs/paper_variables.log",
     params:
@@ -27,7 +28,7 @@ rule paper_variables:
         from analysis.pipeline import paper as step
 
         with joblog.job_log(log[0], rule):
-            step.paper_variables(input, output[0], params.author)
+            step.paper_variables(input, output, params.author)
 
 
 rule paper_tables:
@@ -41,12 +42,12 @@ rule paper_tables:
         code=lib("paper_tables", "formatting", "values", "pipeline/paper"),
     output:
         **{
-            f"{table}_{lang}": f"paper/_generated/{table}.{lang}.md"
+            f"table_{table}_{lang}": f"paper/_generated/tables/{table}.{lang}.md"
             for table in TABLES
             for lang in LANGS
         },
         **{
-            f"provenance_{figure}_{lang}": f"paper/_generated/provenance/{figure}.{lang}.md"
+            f"figure_{figure}_{lang}": f"paper/_generated/figures/{figure}.{lang}.md"
             for figure in FIGURES
             for lang in LANGS
         },
@@ -63,6 +64,25 @@ rule paper_tables:
             step.paper_tables(input, output)
 
 
+rule stage_figure:
+    """Quarto compiles Typst with the project folder (paper/) as its root, so
+    the figures the paper shows are staged inside it."""
+    input:
+        "figures/{figure}.{lang}.svg",
+    output:
+        "paper/_figures/{figure}.{lang}.svg",
+    log:
+        "logs/stage_figure/{figure}.{lang}.log",
+    resources:
+        mem_mb=100,
+        runtime=1,
+    run:
+        from analysis import fileio, joblog
+
+        with joblog.job_log(log[0], rule):
+            fileio.copy_file(input[0], output[0])
+
+
 rule paper:
     input:
         qmd="paper/paper-{lang}.qmd",
@@ -72,10 +92,8 @@ rule paper:
         bib="paper/references.bib",
         csl=expand("paper/csl/{name}.csl", name=glob_wildcards("paper/csl/{name}.csl").name),
         css="paper/style.css",
-        figures=expand("figures/{figure}.{{lang}}.svg", figure=FIGURES),
         sources="data/raw/sources.yaml",
-        code=lib("render", "fonts", "pipeline/paper")
-        + ["analysis/pandoc/quarto_compat.lua", "analysis/pandoc/translations/zh.yaml"],
+        code=lib("fonts", "pipeline/paper") + render_code(),
     output:
         "paper/_output/paper-{lang}.{ext}",
     log:

@@ -1,0 +1,48 @@
+"""Typst's compile as Quarto calls it (``command/render/output-typst.ts``,
+``core/typst.ts``): the project folder is the root, Quarto's font folder comes
+first, then ``font-paths`` (relative to the document) or ``TYPST_FONT_PATHS``;
+Quarto's bundled packages are the package path. ``SOURCE_DATE_EPOCH`` fixes
+the PDF's timestamp, as it does for the typst command line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from analysis.render import resources
+from analysis.render.errors import RenderError
+
+
+def font_paths(metadata: dict, input_dir: Path) -> list[str]:
+    configured = metadata.get("font-paths") or []
+    configured = configured if isinstance(configured, list) else [configured]
+    extra = [str(p if Path(p).is_absolute() else input_dir / p) for p in configured]
+    if not extra and os.environ.get("TYPST_FONT_PATHS"):
+        extra = [os.environ["TYPST_FONT_PATHS"]]
+    return [str(resources.resource("formats", "typst", "fonts")), *extra]
+
+
+def compile_pdf(typ: str, input_dir: Path, project_dir: Path, metadata: dict, output: Path,
+                timestamp: int | None) -> list[str]:
+    """Compile ``typ`` (Typst source that lives in ``input_dir``) to ``output``
+    dated ``timestamp`` (Unix seconds; None: now); return Typst's warnings."""
+    import typst
+
+    kwargs = dict(root=str(project_dir), font_paths=font_paths(metadata, input_dir),
+                  package_path=str(resources.resource("formats", "typst", "packages")),
+                  timestamp=timestamp)
+    typ_file = None
+    try:
+        if input_dir.resolve() == project_dir.resolve():
+            source: object = typ.encode("utf-8")   # no file in the tree: paths resolve from the root
+        else:  # relative paths resolve from the .typ, so it sits beside the document, as in Quarto
+            typ_file = input_dir / f".{output.stem}.quarto-render.typ"
+            typ_file.write_text(typ, encoding="utf-8")
+            source = str(typ_file)
+        _, warnings = typst.compile_with_warnings(source, output=str(output), **kwargs)
+    except typst.TypstError as exc:
+        raise RenderError(f"typst failed:\n{exc}") from None
+    finally:
+        if typ_file is not None:
+            typ_file.unlink(missing_ok=True)
+    return [str(w) for w in warnings]
