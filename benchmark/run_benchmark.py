@@ -5,12 +5,15 @@ each beside its floor, in a fresh copy of the repository.
 Floors: the import of the analysis stack (pandas, matplotlib.pyplot,
 statsmodels.api) in a new interpreter, and Snakemake's own no-op on a
 one-rule workflow. Targets: clean build ≤ 3 × the import floor; no-op ≤ 1.5 ×
-Snakemake's no-op. Run: .venv/bin/python benchmark/run_benchmark.py
+Snakemake's no-op. For each document it also prints the bare render (pandoc
+with Quarto's filters, plus Typst for a PDF, as the render logs them) beside
+the build's own job for it. Run: .venv/bin/python benchmark/run_benchmark.py
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import shutil
 import statistics
@@ -34,6 +37,18 @@ def timed(cmd: list[str], cwd: Path) -> float:
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
     return elapsed
+
+
+def render_times(repo: Path) -> list[tuple[str, float, float]]:
+    """(document, bare pandoc + Typst seconds, the job's seconds) from the job logs."""
+    rows = []
+    for log in sorted((repo / "logs").glob("paper-*.log")):
+        text = log.read_text(encoding="utf-8")
+        bare = sum(float(x) for x in re.findall(r"(?:pandoc|typst) ([\d.]+) s", text))
+        job = re.search(r"done in ([\d.]+) s", text)
+        if job:
+            rows.append((log.name.removesuffix(".log"), bare, float(job.group(1))))
+    return rows
 
 
 def median_of(n: int, fn) -> float:
@@ -63,6 +78,7 @@ def main() -> None:
         repo = work / "repo-edit"
         copy_repo(repo)
         timed(SNAKEMAKE, repo)
+        renders = render_times(repo)
         noop = median_of(args.repeat, lambda: timed(SNAKEMAKE, repo))
 
         def prose_edit() -> float:
@@ -86,6 +102,9 @@ def main() -> None:
         ratio = t / f
         verdict = "" if target is None else (f"≤ {target}×  {'met' if ratio <= target else 'MISSED'}")
         print(f"{name:<18}{t:>9.2f}  {fname:<17}{f:>9.2f}{ratio:>7.2f}×  {verdict}")
+    print(f"\n{'document':<18}{'bare render':>12}{'build job':>11}  (pandoc + Quarto filters [+ Typst])")
+    for name, bare, job in renders:
+        print(f"{name:<18}{bare:>11.2f}s{job:>10.2f}s")
     print(f"peak memory of any child process: {peak_mb:.0f} MB "
           f"(medians of {args.repeat}; {Path(sys.executable).parent.parent.name} Python)")
 

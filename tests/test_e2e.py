@@ -88,7 +88,7 @@ def test_html_numbered_crossrefs_and_values(builds, lang, word):
     html = (builds["a"] / f"paper/_output/paper-{lang}.html").read_text(encoding="utf-8")
     # the reference in the text links to the figure and carries its number
     assert re.search(rf'<a href="#fig-douyin-pay-timeline"[^>]*>{word}(\xa0|&nbsp;)1</a>', html)
-    assert re.search(rf"<figcaption>{word}(\xa0|&nbsp;)1[:：]", html)
+    assert re.search(rf"<figcaption[^>]*>\s*{word}(\xa0|&nbsp;)1[:：]", html)  # Quarto's figure markup
     values = _variables(builds["a"])[lang]
     flat = re.sub(r"[ \t\r\n]+", " ", html)  # pandoc wraps long lines (NBSP kept)
     assert values["model"]["ks_annual"]["growth"] in flat
@@ -167,3 +167,15 @@ def test_snakemake_report_carries_figure_captions(builds, tmp_path):
         words = " ".join(rst.read_text(encoding="utf-8").split())
         plain = max(re.findall(r"[A-Za-z][A-Za-z ,]{15,}", words), key=len)[:40]
         assert plain in flat, rst.name
+
+
+def test_rendered_paper_matches_its_snapshot(builds):
+    """The paper as the vendored Quarto pieces render it: each PDF's text and
+    page count, each HTML's figure, table and section numbers. After an
+    intended change to the prose or the data, refresh with
+    ``python -m analysis.render.snapshot paper/_output --write tests/snapshots``;
+    with Quarto installed, ``--check`` compares ``quarto render``'s output."""
+    from analysis.render.snapshot import compare
+
+    problems = compare(builds["a"] / "paper/_output", Path(__file__).parent / "snapshots")
+    assert not problems, "\n\n".join(problems)

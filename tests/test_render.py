@@ -268,3 +268,67 @@ def test_command_line(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "analysis.render", str(doc.with_name("none.qmd")),
                           "--to", "html"], capture_output=True, text=True)
     assert bad.returncode == 1 and "no such document" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# --------------------------------------------------------------------------- with Quarto
+
+FAKE_QUARTO = """#!/usr/bin/env python3
+# Stands in for `quarto render FILE --to FMT --output NAME [-M k:v]`: it does
+# what real Quarto does to a project folder (.quarto/, a .gitignore, the
+# output in the project's output-dir) and records how it was called.
+import json, os, pathlib, sys
+args = sys.argv[1:]
+cwd = pathlib.Path.cwd()
+(cwd / ".quarto").mkdir(exist_ok=True)
+(cwd / ".gitignore").write_text("/.quarto/\\n")
+out = cwd / "_output" / args[args.index("--output") + 1]
+out.parent.mkdir(exist_ok=True)
+out.write_text("rendered " + args[1])
+log = pathlib.Path(os.environ["FAKE_QUARTO_LOG"])
+with log.open("a") as f:
+    f.write(json.dumps({"cwd": str(cwd), "args": args,
+                        "epoch": os.environ.get("SOURCE_DATE_EPOCH")}) + "\\n")
+if os.environ.get("FAKE_QUARTO_WARN"):
+    print("WARNING (filters/crossref.lua:12) Unable to resolve crossref @fig-x", file=sys.stderr)
+"""
+
+
+@pytest.fixture
+def fake_quarto(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "quarto"
+    exe.write_text(FAKE_QUARTO)
+    exe.chmod(0o755)
+    log = tmp_path / "quarto-calls.jsonl"
+    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("FAKE_QUARTO_LOG", str(log))
+    return log
+
+
+def test_quarto_renders_side_by_side_in_private_copies(tmp_path, fake_quarto):
+    from concurrent.futures import ThreadPoolExecutor
+    import json
+
+    doc = make_project(tmp_path)
+    before = tree(doc.parent)
+    jobs = [("html", tmp_path / "out" / "doc.html"), ("typst", tmp_path / "out" / "doc.pdf")]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda job: render.render(doc, job[0], job[1], metadata={"mainfont": "X"},
+                                                          source_date_epoch=123), jobs))
+    assert [r.engine for r in results] == ["quarto", "quarto"]
+    assert all(r.output.read_text().startswith("rendered doc.qmd") for r in results)
+    calls = [json.loads(line) for line in fake_quarto.read_text().splitlines()]
+    cwds = {c["cwd"] for c in calls}
+    assert len(cwds) == 2 and str(doc.parent) not in cwds           # never the sources themselves
+    assert all(c["epoch"] == "123" and ["-M", "mainfont:X"] == c["args"][-2:] for c in calls)
+    assert tree(doc.parent) == before                                # no .quarto/, no .gitignore
+
+
+def test_quarto_warnings_fail_a_strict_build(tmp_path, fake_quarto, monkeypatch):
+    monkeypatch.setenv("FAKE_QUARTO_WARN", "1")
+    doc = make_project(tmp_path)
+    out = tmp_path / "doc.html"
+    with pytest.raises(render.RenderError, match="Unable to resolve crossref @fig-x"):
+        render.render(doc, "html", out, strict=True)
+    assert not out.exists()

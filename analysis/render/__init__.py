@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,9 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
                         shortcodes=extensions.shortcode_files(exts), filters=user_filters,
                         strict=strict)
         converted = scratch / ("converted.typ" if to == "typst" else "converted.html")
+        started = time.perf_counter()
         run_pandoc(run, converted, template)
+        timings = {"pandoc": time.perf_counter() - started}
         text = converted.read_text(encoding="utf-8")
         warnings = list(run.warnings)
         if fmt["execute"].get("keep-md"):
@@ -150,8 +153,10 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
             if fmt["render"].get("keep-typ"):
                 fileio.write_text(input_path.with_suffix(".typ"), text)
             with fileio.atomic_path(output) as part:
+                started = time.perf_counter()
                 typst_warnings = [f"typst: {w}" for w in typst.compile_pdf(
                     text, input_path.parent, project.dir, fmt["metadata"], part, source_date_epoch)]
+                timings["typst"] = time.perf_counter() - started
                 if strict and typst_warnings:  # before the PDF is moved into place
                     raise RenderError(f"{input_path.name} (typst): warnings are errors in this "
                                       "build:\n" + "\n".join(typst_warnings))
@@ -159,8 +164,13 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
         else:
             page = html.finish_page(text)
             if fmt["pandoc"].get("embed-resources") or fmt["pandoc"].get("self-contained"):
+                started = time.perf_counter()
                 page = html.embed_resources(page, input_path.parent)
+                timings["embed-resources"] = time.perf_counter() - started
             fileio.write_text(output, page)
+    # the benchmark reads this line: the bare pandoc (+ Typst) time of the document
+    log.info("timings %s: %s", input_path.name,
+             ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
     return warnings
 
 
