@@ -27,10 +27,11 @@ STRIP = [
 
 
 def expanded(path: Path) -> str:
-    """A document with its {{< include >}} files spliced in, as Quarto does.
-    Generated tables and figures come in through the {{< tbl >}} and
-    {{< fig >}} shortcodes: pipeline output, not prose."""
-    return expand_includes(path, PAPER).text
+    """A file with its {{< include >}} files spliced in, as Quarto does
+    (relative to the main document's folder, paper/). Generated tables and
+    figures come in through {{< tbl >}} and {{< fig >}}: pipeline output,
+    not prose."""
+    return expand_includes(path, PAPER, main_dir=PAPER).text
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -39,7 +40,17 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 
 def body(lang: str) -> str:
-    return split_front_matter(expanded(PAPER / f"paper-{lang}.qmd"))[1]
+    """The main document's body (its sections come from the workflow's list of
+    sections/<lang>/*.qmd, read here straight from the folder)."""
+    main = split_front_matter(expanded_main(lang))[1]
+    sections = sorted((PAPER / "sections" / lang).glob("*.qmd"), key=lambda p: p.name)
+    return main + "\n".join(expanded(p) for p in sections)
+
+
+def expanded_main(lang: str) -> str:
+    """paper-<lang>.qmd without its generated include of the section list."""
+    text = (PAPER / f"paper-{lang}.qmd").read_text(encoding="utf-8")
+    return re.sub(r"\{\{<\s*include\s+_generated/sections\.\w+\.qmd\s*>\}\}", "", text)
 
 
 def prose_digits(text: str) -> list[str]:
@@ -58,7 +69,7 @@ def test_no_typed_numbers(lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_typed_numbers_in_front_matter(lang):
-    front, _ = split_front_matter(expanded(PAPER / f"paper-{lang}.qmd"))
+    front, _ = split_front_matter(expanded_main(lang))
     for key in ("title", "subtitle", "abstract", "date", "author"):
         assert not prose_digits(str(front.get(key, ""))), key
 
@@ -72,7 +83,7 @@ def test_numeral_scan_catches_a_typed_number():
 
 
 def inventory(lang: str) -> dict[str, set[str]]:
-    text = body(lang) + str(split_front_matter(expanded(PAPER / f"paper-{lang}.qmd"))[0])
+    text = body(lang) + str(split_front_matter(expanded_main(lang))[0])
     no_shortcodes = SHORTCODE.sub(" ", text)
     return {
         "values": {m.group(2).split(".", 1)[1] for m in SHORTCODE.finditer(text) if m.group(1) == "var"},
@@ -94,7 +105,7 @@ def test_languages_are_in_parity(kind):
 
 def test_every_value_key_uses_its_own_language():
     for lang, other in (("zh", "en"), ("en", "zh")):
-        text = expanded(PAPER / f"paper-{lang}.qmd")
+        text = expanded_main(lang) + body(lang)
         assert not re.search(rf"\{{\{{<\s*var\s+{other}\.", text), f"{lang} uses {other} values"
 
 

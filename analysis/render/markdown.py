@@ -71,10 +71,11 @@ def _resolve_include(arg: str, main_dir: Path, project_dir: Path) -> Path:
     return project_dir / arg.lstrip("/") if arg.startswith("/") else main_dir / arg
 
 
-def expand_includes(path: Path, project_dir: Path) -> SourceText:
-    """The document with block includes expanded, every line mapped to its file."""
+def expand_includes(path: Path, project_dir: Path, main_dir: Path | None = None) -> SourceText:
+    """The document with block includes expanded, every line mapped to its file.
+    ``main_dir``: where relative includes resolve (the main document's folder)."""
     out = SourceText()
-    main_dir = path.parent
+    main_dir = main_dir or path.parent
     stack: list[Path] = []
 
     def retrieve(file: Path, where: tuple[Path, int] | None) -> None:
@@ -102,9 +103,8 @@ def expand_includes(path: Path, project_dir: Path) -> SourceText:
                 retrieve(_resolve_include(m.group(1), main_dir, project_dir), (file, number))
             else:
                 out.append(line, (file, number))
-        out.append("" if text.endswith("\n") else "\n", (file, len(lines)))
-        if not text.endswith("\n"):  # Quarto appends "\n\n": one more blank line
-            out.lines[-1] = ""
+        out.append("", (file, len(lines)))  # Quarto ends each file with a blank line
+        if not text.endswith("\n"):        # ("\n\n" after a file without a final newline)
             out.append("", (file, len(lines)))
         stack.pop()
 

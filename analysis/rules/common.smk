@@ -29,6 +29,13 @@ def render_code():
     return sorted(str(p) for p in Path("analysis/render").glob("*.py")) + ["analysis/render/strict.lua"]
 
 
+def section_files(lang):
+    """paper/sections/<lang>/*.qmd in file-name order: the order of the paper."""
+    from pathlib import Path
+
+    return sorted(str(p) for p in Path("paper/sections", lang).glob("*.qmd"))
+
+
 def paper_sources(wildcards):
     """The files one language's document reads (and only those): its sections,
     its metadata file, the generated tables and figures the shortcodes place,
@@ -36,7 +43,7 @@ def paper_sources(wildcards):
     from pathlib import Path
 
     lang = wildcards.lang
-    sections = sorted(str(p) for p in Path("paper/sections", lang).glob("*.qmd"))
+    sections = section_files(lang) + [f"paper/_generated/sections.{lang}.qmd"]
     extensions = sorted(str(p) for p in Path("paper/_extensions").rglob("*") if p.is_file())
     return (sections + extensions + [f"paper/_generated/metadata.{lang}.yml"]
             + [f"paper/_generated/tables/{t}.{lang}.md" for t in TABLES]

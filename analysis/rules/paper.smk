@@ -64,6 +64,27 @@ rule paper_tables:
             step.paper_tables(input, output)
 
 
+rule paper_sections:
+    """A language's sections in the order of their file names (Quarto includes
+    files, not folders): a new section file is picked up by itself."""
+    input:
+        sections=lambda wildcards: section_files(wildcards.lang),
+        code=lib("pipeline/paper"),
+    output:
+        "paper/_generated/sections.{lang}.qmd",
+    log:
+        "logs/paper_sections/{lang}.log",
+    resources:
+        mem_mb=100,
+        runtime=1,
+    run:
+        from analysis import joblog
+        from analysis.pipeline import paper as step
+
+        with joblog.job_log(log[0], rule):
+            step.paper_sections(input.sections, output[0])
+
+
 rule stage_figure:
     """Quarto compiles Typst with the project folder (paper/) as its root, so
     the figures the paper shows are staged inside it."""
