@@ -191,4 +191,31 @@ def test_a_node_that_cannot_run_it_gives_a_reason_not_a_stack(monkeypatch, tmp_p
     with pytest.raises(render.RenderError) as err:
         validate.lint([tmp_path / "doc.qmd"])
     assert str(err.value) == (f"Quarto's YAML validator did not run under {old_node}: SyntaxError: "
-                              f"Unexpected reserved word; {validate.NODE_HELP}")
+                              f"Unexpected reserved word\n(it needs Node.js 18 or newer: {validate.NODE_HELP})")
+
+
+@pytest.mark.parametrize("worker,reason", [
+    ("throw new Error('no wasm here');", "its worker stopped: no wasm here"),
+    ("process.exit(3);", "its worker exited (status 3)"),
+    # what web-worker.js's getLint does when linting throws: logs, then answers null
+    ("onmessage = (e) => { console.log('Error found during linting', new TypeError('bad')); "
+     "postMessage({result: null, id: e.data.id}); };",
+     "Error found during linting TypeError: bad"),
+])
+def test_a_failing_validator_never_passes_a_file(tmp_path, monkeypatch, worker, reason):
+    """The adapter's Worker: a crash, an exit or getLint's null answer (which
+    the IDE protocol leaves unsettled) stop the build with the reason."""
+    tools = Path("vendor", "quarto-1.10.18", "src", "resources", "editor", "tools", "yaml")
+    yaml_tools, fake = ROOT / tools, tmp_path / tools
+    fake.mkdir(parents=True)
+    shutil.copy(yaml_tools / "yaml-intelligence.js", fake)
+    (fake / "web-worker.js").write_text(worker)
+    adapter = tmp_path / "analysis" / "render" / "validate-yaml.mjs"
+    adapter.parent.mkdir(parents=True)
+    shutil.copy(validate.ADAPTER, adapter)
+    monkeypatch.setattr(validate, "ADAPTER", adapter)
+    (tmp_path / "doc.qmd").write_text("---\ntitle: T\n---\n")
+    with pytest.raises(render.RenderError) as err:
+        validate.lint([tmp_path / "doc.qmd"])
+    assert str(err.value).startswith("Quarto's YAML validator failed: ")
+    assert reason in str(err.value)

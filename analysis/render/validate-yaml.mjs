@@ -53,11 +53,13 @@ class Worker {
   constructor(url) {
     this.onmessage = null;
     this.logs = [];
+    this.done = false;
     this.thread = new threads.Worker(fileURLToPath(import.meta.url), {
       workerData: { script: fileURLToPath(url) },
     });
     this.thread.on("message", (msg) => this.receive(msg));
     this.thread.on("error", (e) => fail(`its worker stopped: ${e.message}`));
+    this.thread.on("exit", (code) => this.done || fail(`its worker exited (status ${code})`));
     Worker.started.push(this);
   }
 
@@ -82,6 +84,7 @@ class Worker {
   }
 
   terminate() {
+    this.done = true;
     return this.thread.terminate();
   }
 }

@@ -85,7 +85,8 @@ def lint(paths: list[Path]) -> list[Diagnostic]:
             raise RenderError("\n".join(said))
         # node itself failed (too old to load the module?): its last line, no stack
         raise RenderError(f"Quarto's YAML validator did not run under {node_binary()}: "
-                          f"{said[-1] if said else f'exit status {proc.returncode}'}; {NODE_HELP}")
+                          f"{said[-1] if said else f'exit status {proc.returncode}'}\n"
+                          f"(it needs Node.js 18 or newer: {NODE_HELP})")
     try:
         results: list[dict[str, Any]] = json.loads(proc.stdout)
     except json.JSONDecodeError:
