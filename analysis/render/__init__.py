@@ -106,7 +106,7 @@ def render(input_path: str | Path, to: str, output: str | Path | None = None,
 def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[str, Any],
                      strict: bool, source_date_epoch: int | None) -> list[str]:
     from analysis import fileio
-    from analysis.render import config, extensions, html, markdown, resources, typst
+    from analysis.render import config, extensions, html, markdown, resources, typst, validate
     from analysis.render.pandoc import PandocRun, run_pandoc
     from analysis.render.project import (directory_metadata_for_input, find_project,
                                          project_metadata_for_input)
@@ -116,6 +116,7 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
     front, front_lines = markdown.partition_front_matter(source.text, input_path)
     layers = [project_metadata_for_input(project, input_path),
               directory_metadata_for_input(project, input_path), front]
+    validate.check_render(project, input_path, [*layers, flags_meta], to)  # as quarto render does
     fmt = config.resolve_format(layers, to, input_path.parent, flags_meta)
     fmt["language"] = config.format_language(fmt)
     exts = extensions.extensions_for(input_path, None if project.is_single_file else project.dir)

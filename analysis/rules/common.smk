@@ -23,10 +23,12 @@ def lib(*modules):
 
 
 def render_code():
-    """The renderer: the driver of Quarto's vendored pieces and its check filter."""
+    """The renderer: the driver of Quarto's vendored pieces, its check filter and the
+    adapter that runs Quarto's YAML validator."""
     from pathlib import Path
 
-    return sorted(str(p) for p in Path("analysis/render").glob("*.py")) + ["analysis/render/strict.lua"]
+    return sorted(str(p) for p in Path("analysis/render").glob("*.py")) + [
+        "analysis/render/strict.lua", "analysis/render/validate-yaml.mjs"]
 
 
 def section_files(lang):
