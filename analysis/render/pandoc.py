@@ -10,11 +10,14 @@ file, dates, authors, the environment), ``command/render/filters.ts``
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
 import re
+import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +102,33 @@ def include_params(fmt: Metadata, input_dir: Path) -> dict[str, list[str]]:
     return out
 
 
+def mediabag_dir(source: Path) -> Path:
+    """``filesDirMediabagDir``: ``<stem>_files/mediabag`` beside the document
+    (``command/render/render-paths.ts``). The filters write there what they
+    take out of the document (data: URIs, fetched images), and the output
+    refers to it relative to the document, so Typst finds it inside the project."""
+    return source.parent / f"{source.stem}_files" / "mediabag"
+
+
+@contextlib.contextmanager
+def mediabag(source: Path, keep: bool) -> Iterator[Path]:
+    """The mediabag for one render: made before pandoc runs (``render.ts``),
+    deleted afterwards unless the render keeps its intermediates
+    (``keep-typ``, ``keep-md``) or its supporting files (HTML that is not
+    self-contained), then removed with ``<stem>_files`` if empty
+    (``command/render/cleanup.ts``, ``renderCleanup``)."""
+    folder = mediabag_dir(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        for empty in (folder, folder.parent):
+            with contextlib.suppress(OSError):
+                empty.rmdir()
+
+
 def cite_method(fmt: Metadata) -> str | None:
     pandoc, meta = fmt["pandoc"], fmt["metadata"]
     if pandoc.get("citeproc"):
@@ -130,7 +160,7 @@ def filter_params(run: PandocRun, includes: dict[str, list[str]], quarto_filters
         params["citation-location"] = meta["citation-location"]
     # quartoFilterParams
     params["output-divs"] = render.get("output-divs")
-    params["mediabag-dir"] = str(run.scratch / "mediabag")
+    params["mediabag-dir"] = mediabag_dir(run.source).relative_to(run.source.parent).as_posix()
     for key in ("fig-align", "fig-pos", "fig-env", "code-fold", "html-table-processing",
                 "use-rsvg-convert", "code-line-numbers", "clear-cell-options"):
         if render.get(key) not in (None, False, ""):
