@@ -44,3 +44,20 @@ def test_embedded_html_leaves_no_mediabag(tmp_path):
     before = tree(tmp_path)
     render.render(doc, "html", engine="vendored")
     assert tree(tmp_path) - before == {"doc.html"}
+
+
+def test_html_writes_no_break_spaces_as_quartos_serializer_does(tmp_path):
+    """Quarto writes its HTML back from a DOM (render.ts ``runHtmlPostprocessors``):
+    U+00A0 becomes ``&nbsp;`` in text and attributes, never in scripts, styles
+    or comments; the embedding pass (pandoc --embed-resources) reads it back."""
+    from analysis.render.html import serialize_nbsp
+
+    assert serialize_nbsp('<p title="a\xa0b">1\xa02</p><script>"\xa0"</script><!--\xa0-->'
+                          '<style>p::after{content:"\xa0"}</style>') == (
+        '<p title="a&nbsp;b">1&nbsp;2</p><script>"\xa0"</script><!--\xa0-->'
+        '<style>p::after{content:"\xa0"}</style>')
+    doc = tmp_path / "doc.qmd"
+    doc.write_text(f"---\ntitle: t\n---\n\n![A box]({DATA_URI}){{#fig-box}}\n\nSee @fig-box.\n")
+    page = render.render(doc, "html", engine="vendored").output.read_text(encoding="utf-8")
+    assert '<a href="#fig-box" class="quarto-xref">Figure&nbsp;1</a>' in page
+    assert "Figure\xa01" not in page
