@@ -61,3 +61,36 @@ def test_html_writes_no_break_spaces_as_quartos_serializer_does(tmp_path):
     page = render.render(doc, "html", engine="vendored").output.read_text(encoding="utf-8")
     assert '<a href="#fig-box" class="quarto-xref">Figure&nbsp;1</a>' in page
     assert "Figure\xa01" not in page
+
+
+def test_typst_code_in_quartos_default_highlighting(tmp_path):
+    """resolveTextHighlightStyle (pandoc.ts): Typst code is highlighted with
+    Quarto's ``arrow`` theme file, and format-typst.ts patches pandoc's
+    Skylighting function (full-width padded block, issue #14126)."""
+    import json
+
+    from analysis.render import resources
+
+    theme = json.loads(resources.resource("pandoc", "highlight-styles", "arrow-light.theme").read_text())
+    keyword = theme["text-styles"]["Keyword"]["text-color"].lower()
+    doc = tmp_path / "doc.qmd"
+    doc.write_text("---\ntitle: t\nformat:\n  typst:\n    keep-typ: true\n---\n\n"
+                   "```sql\nSELECT * FROM Customers\n```\n")
+    render.render(doc, "typst", engine="vendored")
+    typ = (tmp_path / "doc.typ").read_text(encoding="utf-8")
+    assert '#Skylighting(([#KeywordTok("SELECT");' in typ
+    assert f'#let KeywordTok(s) = text(weight: "bold",fill: rgb("{keyword}"),raw(s))' in typ
+    assert "block(fill: bgcolor, width: 100%, inset: 8pt, radius: 2pt, blocks)" in typ
+    assert "block(fill: bgcolor, blocks)" not in typ
+
+
+def test_typst_highlighting_none_and_idiomatic_pass_through(tmp_path):
+    from analysis.render.pandoc import typst_highlighting
+
+    assert typst_highlighting({"syntax-highlighting": "none"}, tmp_path) == "none"
+    assert typst_highlighting({"highlight-style": "idiomatic"}, tmp_path) == "idiomatic"
+    assert typst_highlighting({}, tmp_path).endswith("highlight-styles/arrow-light.theme")
+    assert typst_highlighting({"syntax-highlighting": {"dark": "a11y", "light": "github"}},
+                              tmp_path).endswith("highlight-styles/github-light.theme")
+    (tmp_path / "mine.theme").write_text("{}")
+    assert typst_highlighting({"syntax-highlighting": "mine.theme"}, tmp_path) == str(tmp_path / "mine.theme")

@@ -129,6 +129,26 @@ def mediabag(source: Path, keep: bool) -> Iterator[Path]:
                 empty.rmdir()
 
 
+DEFAULT_HIGHLIGHT_STYLE = "arrow"   # command/render/constants.ts kDefaultHighlightStyle
+
+
+def typst_highlighting(pandoc: Metadata, input_dir: Path) -> str:
+    """``resolveTextHighlightStyle`` for a format without an HTML highlighting
+    mode (Typst): ``none`` and ``idiomatic`` as they are; a theme name becomes
+    Quarto's theme file (``textHighlightThemePath``: ``<name>-light.theme``,
+    ``<name>.theme``, else a file relative to the document), default ``arrow``."""
+    theme = pandoc.get("syntax-highlighting") or pandoc.get("highlight-style") or DEFAULT_HIGHLIGHT_STYLE
+    if theme in ("none", "idiomatic"):
+        return theme
+    if isinstance(theme, dict):
+        theme = theme.get("light") or next(iter(theme.values()))
+    for name in (f"{theme}-light", theme):
+        path = resources.resource("pandoc", "highlight-styles", f"{name}.theme")
+        if path.exists():
+            return str(path)
+    return str(input_dir / theme) if (input_dir / theme).exists() else theme
+
+
 def cite_method(fmt: Metadata) -> str | None:
     pandoc, meta = fmt["pandoc"], fmt["metadata"]
     if pandoc.get("citeproc"):
@@ -335,6 +355,9 @@ def run_pandoc(run: PandocRun, output: Path, template: Path | None,
                                                 {"quarto": {"language": language}})})
     if template:
         defaults["template"] = str(template)
+    if run.to == "typst":
+        defaults.pop("highlight-style", None)
+        defaults["syntax-highlighting"] = typst_highlighting(fmt["pandoc"], run.source.parent)
     defaults["syntax-definitions"] = sorted(
         str(p) for p in resources.resource("pandoc", "syntax-definitions").glob("*.xml"))
     for key in ("self-contained", "embed-resources", "output-file", "number-offset"):
@@ -377,6 +400,10 @@ def run_pandoc(run: PandocRun, output: Path, template: Path | None,
         raise RenderError(f"pandoc failed on {run.source.name} ({run.to}):\n"
                           + "\n".join(where(m) for m in messages))
     run.warnings += [where(m) for m in messages]
+    if run.to == "typst":  # the format's post-processor (format-typst.ts)
+        from analysis.render.typst import fix_skylighting
+
+        output.write_text(fix_skylighting(output.read_text(encoding="utf-8")), encoding="utf-8")
     report = run.scratch / "strict.json"
     if run.strict:
         problems = json.loads(report.read_text(encoding="utf-8") or "[]") if report.exists() else []
