@@ -100,6 +100,10 @@ OUT_OF_SCOPE: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
         "out of scope: MathJax (html-math-method: mathjax, set with Quarto's Bootstrap theme; without "
         f"it pandoc writes 5\u2005+\u20055); {NO_BOOTSTRAP}: it sets html-math-method: plain",
         ("Required match /5 \\+ 5/ is missing",)),
+    ("smoke-all/issues/3473-toc-side-body/right.qmd[html]", "ensureHtmlElements"): (
+        "out of scope: the table of contents as Quarto's Bootstrap post-processor sets it in the "
+        f"page's sidebar (nav#TOC.toc-active); {NO_BOOTSTRAP}. The page has its nav#TOC",
+        ("Required DOM Element nav#TOC.toc-active is missing",)),
     ("smoke-all/typst/columns/two-column-toc.qmd[typst]", "ensurePdfTextPositions"): (
         "out of scope: the title's position on the page of a two-column layout (columns: 2), "
         "which the paper does not use; the check needs pdfjs-dist's text items and structure tree, "
