@@ -107,7 +107,7 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
                      strict: bool, source_date_epoch: int | None) -> list[str]:
     from analysis import fileio
     from analysis.render import config, extensions, html, markdown, resources, typst, validate
-    from analysis.render.pandoc import PandocRun, run_pandoc
+    from analysis.render.pandoc import PandocRun, mediabag, run_pandoc
     from analysis.render.project import (directory_metadata_for_input, find_project,
                                          project_metadata_for_input)
 
@@ -135,7 +135,12 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
         template = html.TEMPLATE
 
     output_dir_rel = (project.config.get("project") or {}).get("output-dir")
-    with tempfile.TemporaryDirectory(prefix="quarto-render-") as tmp:
+    # renderCleanup: a self-contained output (PDF, embedded HTML) keeps no mediabag
+    self_contained = to == "typst" or bool(fmt["pandoc"].get("embed-resources")
+                                           or fmt["pandoc"].get("self-contained"))
+    keep_media = not self_contained or bool(fmt["execute"].get("keep-md") or fmt["render"].get("keep-typ"))
+    with tempfile.TemporaryDirectory(prefix="quarto-render-") as tmp, \
+            mediabag(input_path, keep=keep_media):
         scratch = Path(tmp)
         run = PandocRun(source=input_path, project_dir=project.dir, output_dir_rel=output_dir_rel,
                         to=to, fmt=fmt, body=body, scratch=scratch,

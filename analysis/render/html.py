@@ -17,9 +17,23 @@ TEMPLATE = resources.resource("formats", "html", "pandoc", "template.html")
 DEPENDENCIES_MARKER = "<!-- htmldependencies:E3FAD763 -->"
 
 
+# A comment or a raw-text element (kept as it is), or a no-break space.
+_RAW_OR_NBSP = re.compile(r"<!--.*?-->|<(script|style|xmp|iframe|noembed|noframes|noscript)\b[^>]*>.*?</\1\s*>"
+                          r"|\u00a0", re.S | re.I)
+
+
+def serialize_nbsp(html: str) -> str:
+    """Quarto reads every HTML page it renders into a DOM and writes it back
+    (``command/render/render.ts``, ``runHtmlPostprocessors``: ``outerHTML``);
+    the HTML serializer writes U+00A0 as ``&nbsp;`` in text and attribute
+    values, not in comments or raw-text elements (script, style, ...)."""
+    return _RAW_OR_NBSP.sub(lambda m: "&nbsp;" if m.group(0) == "\u00a0" else m.group(0), html)
+
+
 def finish_page(html: str, dependencies: str = "") -> str:
-    """Put the page's dependencies where Quarto's template marks them."""
-    return html.replace(DEPENDENCIES_MARKER, dependencies)
+    """Put the page's dependencies where Quarto's template marks them, and
+    write it as Quarto's post-processing does."""
+    return serialize_nbsp(html.replace(DEPENDENCIES_MARKER, dependencies))
 
 
 def embed_resources(html: str, working_dir: Path, resource_path: list[Path] | None = None) -> str:

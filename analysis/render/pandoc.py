@@ -10,11 +10,14 @@ file, dates, authors, the environment), ``command/render/filters.ts``
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
 import re
+import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +102,53 @@ def include_params(fmt: Metadata, input_dir: Path) -> dict[str, list[str]]:
     return out
 
 
+def mediabag_dir(source: Path) -> Path:
+    """``filesDirMediabagDir``: ``<stem>_files/mediabag`` beside the document
+    (``command/render/render-paths.ts``). The filters write there what they
+    take out of the document (data: URIs, fetched images), and the output
+    refers to it relative to the document, so Typst finds it inside the project."""
+    return source.parent / f"{source.stem}_files" / "mediabag"
+
+
+@contextlib.contextmanager
+def mediabag(source: Path, keep: bool) -> Iterator[Path]:
+    """The mediabag for one render: made before pandoc runs (``render.ts``),
+    deleted afterwards unless the render keeps its intermediates
+    (``keep-typ``, ``keep-md``) or its supporting files (HTML that is not
+    self-contained), then removed with ``<stem>_files`` if empty
+    (``command/render/cleanup.ts``, ``renderCleanup``)."""
+    folder = mediabag_dir(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        for empty in (folder, folder.parent):
+            with contextlib.suppress(OSError):
+                empty.rmdir()
+
+
+DEFAULT_HIGHLIGHT_STYLE = "arrow"   # command/render/constants.ts kDefaultHighlightStyle
+
+
+def typst_highlighting(pandoc: Metadata, input_dir: Path) -> str:
+    """``resolveTextHighlightStyle`` for a format without an HTML highlighting
+    mode (Typst): ``none`` and ``idiomatic`` as they are; a theme name becomes
+    Quarto's theme file (``textHighlightThemePath``: ``<name>-light.theme``,
+    ``<name>.theme``, else a file relative to the document), default ``arrow``."""
+    theme = pandoc.get("syntax-highlighting") or pandoc.get("highlight-style") or DEFAULT_HIGHLIGHT_STYLE
+    if theme in ("none", "idiomatic"):
+        return theme
+    if isinstance(theme, dict):
+        theme = theme.get("light") or next(iter(theme.values()))
+    for name in (f"{theme}-light", theme):
+        path = resources.resource("pandoc", "highlight-styles", f"{name}.theme")
+        if path.exists():
+            return str(path)
+    return str(input_dir / theme) if (input_dir / theme).exists() else theme
+
+
 def cite_method(fmt: Metadata) -> str | None:
     pandoc, meta = fmt["pandoc"], fmt["metadata"]
     if pandoc.get("citeproc"):
@@ -130,7 +180,7 @@ def filter_params(run: PandocRun, includes: dict[str, list[str]], quarto_filters
         params["citation-location"] = meta["citation-location"]
     # quartoFilterParams
     params["output-divs"] = render.get("output-divs")
-    params["mediabag-dir"] = str(run.scratch / "mediabag")
+    params["mediabag-dir"] = mediabag_dir(run.source).relative_to(run.source.parent).as_posix()
     for key in ("fig-align", "fig-pos", "fig-env", "code-fold", "html-table-processing",
                 "use-rsvg-convert", "code-line-numbers", "clear-cell-options"):
         if render.get(key) not in (None, False, ""):
@@ -305,6 +355,9 @@ def run_pandoc(run: PandocRun, output: Path, template: Path | None,
                                                 {"quarto": {"language": language}})})
     if template:
         defaults["template"] = str(template)
+    if run.to == "typst":
+        defaults.pop("highlight-style", None)
+        defaults["syntax-highlighting"] = typst_highlighting(fmt["pandoc"], run.source.parent)
     defaults["syntax-definitions"] = sorted(
         str(p) for p in resources.resource("pandoc", "syntax-definitions").glob("*.xml"))
     for key in ("self-contained", "embed-resources", "output-file", "number-offset"):
@@ -347,6 +400,10 @@ def run_pandoc(run: PandocRun, output: Path, template: Path | None,
         raise RenderError(f"pandoc failed on {run.source.name} ({run.to}):\n"
                           + "\n".join(where(m) for m in messages))
     run.warnings += [where(m) for m in messages]
+    if run.to == "typst":  # the format's post-processor (format-typst.ts)
+        from analysis.render.typst import fix_skylighting
+
+        output.write_text(fix_skylighting(output.read_text(encoding="utf-8")), encoding="utf-8")
     report = run.scratch / "strict.json"
     if run.strict:
         problems = json.loads(report.read_text(encoding="utf-8") or "[]") if report.exists() else []

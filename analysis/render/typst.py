@@ -7,6 +7,7 @@ the PDF's timestamp, as it does for the typst command line."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from analysis.render import resources
@@ -46,3 +47,21 @@ def compile_pdf(typ: str, input_dir: Path, project_dir: Path, metadata: dict, ou
         if typ_file is not None:
             typ_file.unlink(missing_ok=True)
     return [str(w) for w in warnings]
+
+
+# format/typst/format-typst.ts, skylightingPostProcessor (Quarto issue #14126)
+SKYLIGHTING_FN = re.compile(
+    r"(#let Skylighting\(fill: none, number: false, start: 1, sourcelines\) = \{[\s\S]*?\n\})")
+
+
+def fix_skylighting(typ: str) -> str:
+    """Quarto's patch of pandoc's ``Skylighting`` function in the ``.typ``: code
+    blocks get a full-width, padded, rounded background (``block(fill: bgcolor,
+    width: 100%, inset: 8pt, radius: 2pt, blocks)``)."""
+    match = SKYLIGHTING_FN.search(typ)
+    if not match:
+        return typ
+    fixed = match.group(1).replace("block(fill: bgcolor, blocks)",
+                                   "block(fill: bgcolor, width: 100%, inset: 8pt, radius: 2pt, blocks)")
+    return typ.replace(match.group(1), fixed)
+
