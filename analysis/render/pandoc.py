@@ -112,13 +112,13 @@ def mediabag_dir(source: Path) -> Path:
 
 @contextlib.contextmanager
 def mediabag(source: Path, keep: bool) -> Iterator[Path]:
-    """The mediabag for one render: made before pandoc runs (``render.ts``),
-    deleted afterwards unless the render keeps its intermediates
-    (``keep-typ``, ``keep-md``) or its supporting files (HTML that is not
-    self-contained), then removed with ``<stem>_files`` if empty
-    (``command/render/cleanup.ts``, ``renderCleanup``)."""
+    """The mediabag for one render, deleted afterwards unless the render keeps
+    its intermediates (``keep-typ``, ``keep-md``) or its supporting files (HTML
+    that is not self-contained), then removed with ``<stem>_files`` if empty
+    (``command/render/cleanup.ts``, ``renderCleanup``). Quarto's filters make
+    the folder when they first write to it (``_quarto.file.write``), so a
+    document that extracts nothing leaves nothing beside itself."""
     folder = mediabag_dir(source)
-    folder.mkdir(parents=True, exist_ok=True)
     try:
         yield folder
     finally:
