@@ -471,7 +471,7 @@ def kuaishou_quarterly_gmv(history: "pd.DataFrame", fitted: "pd.DataFrame", fore
     fp = lambda p: format_period(str(p), lang)  # noqa: E731
     imputed = [fp(p) for p in imp["period"]]
     peak = history.loc[history["value_std"].idxmax()]
-    cal = str(selection["interval_method"]) == "conformal"
+    cal = str(selection["interval_method"]) == "empirical"
     cov = {k: pct(float(selection[k]) * 100, lang, 0) for k in ("coverage80", "coverage95", "raw_coverage80",
                                                                 "raw_coverage95")}
     mase = {k: f"{float(selection[k]):.2f}" for k in ("selected_mase", "best_benchmark_mase")}

@@ -100,13 +100,13 @@ WORDS = {
            "verdict_model": "低于最佳基准，因而入选",
            "verdict_benchmark": "没有候选模型优于最佳基准，因此以基准方法的预测为准",
            "interval_model": "与名义水平相差不超过{tol}，因此保留模型自身的区间",
-           "interval_conformal": "与名义水平相差超过{tol}，因此按各预测步长的回测误差对区间做了重新标定（保形校准）"},
+           "interval_empirical": "与名义水平相差超过{tol}，因此按各预测步长的回测误差对区间做了重新标定"},
     "en": {"pp": "{} percentage points", "and": ", ", "last_and": " and ", "model": "model", "beats": "beats",
            "none": "—", "verdict_model": "below the best benchmark's, so it is selected",
            "verdict_benchmark": "no candidate beats the best benchmark, so the benchmark's forecast is used",
            "interval_model": "within {tol} of the nominal levels, so the model's own intervals are kept",
-           "interval_conformal": "more than {tol} away from the nominal levels, so the intervals were rescaled "
-                                 "horizon by horizon from the backtest errors (conformal calibration)"},
+           "interval_empirical": "more than {tol} away from the nominal levels, so the intervals were rescaled "
+                                 "horizon by horizon from the backtest errors"},
 }
 
 

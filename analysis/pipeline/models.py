@@ -244,10 +244,10 @@ SELECTION_RULE = ("Time-series cross-validation (expanding window, every origin 
                   "observations gets no selection among fitted models and no probabilistic interval, only a "
                   "scenario range (unless its forecast is the sum of a longer series' forecasts).")
 CALIBRATION_RULE = ("If the empirical coverage of the selected method's 80% or 95% intervals in the backtest is "
-                    "more than the tolerance away from nominal, each horizon's interval half-width (log scale) "
-                    "is multiplied by the 80%/95% quantile of |log(actual/forecast)| / half-width at that "
-                    "horizon (normalised conformal scores); beyond the longest horizon scored, by that horizon's "
-                    "factor. Coverage of the rescaled intervals is estimated leaving each origin out.")
+                    "more than the tolerance away from nominal, each horizon's intervals (log scale) are scaled by "
+                    "the root-mean-square of the backtest errors at that horizon in units of the model's own "
+                    "forecast standard deviation; beyond the longest horizon scored, by that horizon's factor. "
+                    "Coverage of the rescaled intervals is estimated leaving each origin out.")
 
 
 def _selection_row(run: _SeriesRun, s_cfg, cfg) -> dict[str, Any]:
