@@ -49,7 +49,7 @@ def test_backtest_fits_on_data_up_to_the_origin_only():
 def test_a_jump_after_the_origin_does_not_change_earlier_forecasts(name):
     info = REGISTRY[name]
     quarterly = "A" not in info.freqs
-    base = synthetic(n=20 if quarterly else 10, seed=3, quarterly=quarterly)
+    base = synthetic(n=14 if quarterly else 10, seed=3, quarterly=quarterly)
     cut = len(base) - 3
     jumped = models.Series(base.series_id, base.periods, base.values[:cut] + tuple(v * 100 for v in base.values[cut:]))
     kw = dict(min_train=max(info.min_points, 3), max_horizon=2)
@@ -174,8 +174,15 @@ def test_scenarios_hold_the_level_or_the_last_growth():
     assert scen.scenario_path(s, "last_growth", [2]) == [pytest.approx(3.5e12 * (1 + g) ** 2)]
     s3 = models.Series("d", ("2020", "2021", "2022", "2023"), (1.0, 2.0, 3.0, 3.3))
     assert scen.rule_growth(s3, "mean_growth") == pytest.approx((1.0 + 0.5 + 0.1) / 3)
-    with pytest.raises(ValueError, match="two observations"):
+    with pytest.raises(ValueError, match="a full year of history"):
         scen.rule_growth(models.Series("d", ("2024",), (1.0,)), "last_growth")
+    # quarterly: season by season, at the last year-on-year growth
+    q = synthetic("q", n=8, quarterly=True, seed=1)
+    g = q.values[-1] / q.values[-5] - 1
+    path = scen.scenario_path(q, "last_growth", [1, 4, 5])
+    assert path == [pytest.approx(q.values[-4] * (1 + g)), pytest.approx(q.values[-1] * (1 + g)),
+                    pytest.approx(q.values[-4] * (1 + g) ** 2)]
+    assert scen.scenario_path(q, "hold_level", [2]) == [q.values[-3]]
 
 
 def test_annual_sum_is_reported_quarters_plus_forecast_ones():

@@ -59,14 +59,20 @@ def card_paths(out: Path, cfg=CONFIG["models"]) -> list[str]:
             for m in s["benchmarks"] + s["candidates"]]
 
 
-def run_all(root: Path, cfg=CONFIG["models"]) -> Path:
+def run_gmv(root: Path, cfg=CONFIG["models"]) -> tuple[dict, dict]:
     inp = write_inputs(root)
     out = root / "out"
-    fee_cards = [str(out / "cards" / f"{sid}.gmv_x_rate.json") for sid in step.FEE_SERIES]
     gmv_out = {"forecasts": str(out / "gmv_forecasts.csv"), "backtest": str(out / "backtest.csv"),
                "summary": str(out / "backtest_summary.csv"), "selection": str(out / "model_selection.csv"),
                "cards": card_paths(out, cfg)}
     step.gmv_models(inp, gmv_out, cfg)
+    return inp, gmv_out
+
+
+def run_all(root: Path, cfg=CONFIG["models"]) -> Path:
+    inp, gmv_out = run_gmv(root, cfg)
+    out = root / "out"
+    fee_cards = [str(out / "cards" / f"{sid}.gmv_x_rate.json") for sid in step.FEE_SERIES]
     fee_out = {"rates": str(out / "fee_rates.csv"), "sensitivity": str(out / "fee_sensitivity.csv"),
                "forecasts": str(out / "fee_forecasts.csv"), "cards": fee_cards}
     step.payment_fees(inp | {"gmv_forecasts": gmv_out["forecasts"]}, fee_out, 500, [0.001, 0.005])
@@ -222,3 +228,24 @@ def test_adding_a_model_is_one_file_and_one_config_line(tmp_path):
     assert "seasonal naive with drift" in variables["en"]["model"]["ks_quarterly"]["candidates"]
     acceptance(processed)
 
+
+
+def test_without_a_forecastable_source_the_annual_series_gets_a_scenario_range(tmp_path):
+    """Raise the bar for intervals above every series' length: nothing is selected, the
+    sum of quarters has no source, and every series gets a scenario range, no interval."""
+    cfg = dict(CONFIG["models"], min_points_for_intervals=50)
+    inp, gmv_out = run_gmv(tmp_path, cfg)
+    out = tmp_path / "out"
+    sel = pd.read_csv(out / "model_selection.csv").set_index("series_id")
+    assert (sel["forecast_kind"] == "scenario").all() and sel["selected_model"].isna().all()
+    fc = pd.read_csv(out / "gmv_forecasts.csv", dtype={"period": str})
+    gmv = fc[fc["series_id"].isin(sel.index)]
+    assert gmv[["lo80", "hi80", "lo95", "hi95"]].isna().all().all()
+    assert set(gmv.loc[gmv["series_id"] == ANNUAL, "model"]) >= set(cfg["scenarios"])
+    card = json.loads((out / "cards" / f"{ANNUAL}.sum_of_quarters.json").read_text(encoding="utf-8"))
+    assert "no selected" in card["fit_error"]
+    # and the fee model says why it cannot run, naming the table to look at
+    with pytest.raises(ValueError, match="model_selection.csv"):
+        step.payment_fees(inp | {"gmv_forecasts": gmv_out["forecasts"]},
+                          {"rates": str(out / "r.csv"), "sensitivity": str(out / "s.csv"),
+                           "forecasts": str(out / "f.csv"), "cards": []}, 100, [0.001])

@@ -1,6 +1,7 @@
 """Scenario ranges for series too short to score: not forecasts, and without
-probabilities. Each rule extrapolates the series' own observed growth in a
-stated way; the range is the span between the configured rules' paths."""
+probabilities. Each rule extrapolates the series' own observed year-on-year
+growth in a stated way, season by season; the range is the span between the
+configured rules' paths."""
 
 from __future__ import annotations
 
@@ -21,29 +22,29 @@ SCENARIOS = {
 
 
 def growth_rates(series: "Series") -> list[float]:
-    """Period-on-period growth rates of an annual series (0.30 = +30%)."""
-    v = series.values
-    return [b / a - 1 for a, b in zip(v[:-1], v[1:])]
+    """Year-on-year growth rates (0.30 = +30%): on the previous year, or the same quarter of it."""
+    v, m = series.values, series.season_length
+    return [b / a - 1 for a, b in zip(v[:-m], v[m:])]
 
 
 def rule_growth(series: "Series", rule: str) -> float:
-    """The growth rate a rule holds for every future year."""
-    if series.freq != "A":
-        raise ValueError(f"{series.series_id}: scenarios are for annual series")
-    g = growth_rates(series)
+    """The year-on-year growth rate a rule holds for every future year."""
+    if rule not in SCENARIOS:
+        raise KeyError(f"unknown scenario rule '{rule}' (known: {', '.join(SCENARIOS)})")
     if rule == "hold_level":
         return 0.0
+    g = growth_rates(series)
     if not g:
-        raise ValueError(f"{series.series_id}: rule '{rule}' needs at least two observations")
+        raise ValueError(f"{series.series_id}: rule '{rule}' needs a full year of history before its last "
+                         "observation")
     if rule == "last_growth":
         return g[-1]
-    if rule == "mean_growth":
-        recent = g[-MEAN_GROWTH_YEARS:]
-        return sum(recent) / len(recent)
-    raise KeyError(f"unknown scenario rule '{rule}' (known: {', '.join(SCENARIOS)})")
+    recent = g[-MEAN_GROWTH_YEARS * series.season_length:]
+    return sum(recent) / len(recent)
 
 
 def scenario_path(series: "Series", rule: str, horizons: list[int]) -> list[float]:
-    """Values ``h`` years after the last observation under ``rule``."""
-    g = rule_growth(series, rule)
-    return [series.values[-1] * (1 + g) ** h for h in horizons]
+    """Values ``h`` periods after the last observation under ``rule``: the same season of the
+    last observed year, grown by the rule's rate for every year ahead."""
+    g, m, v = rule_growth(series, rule), series.season_length, series.values
+    return [v[len(v) - m + (h - 1) % m] * (1 + g) ** ((h - 1) // m + 1) for h in horizons]

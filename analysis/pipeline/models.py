@@ -110,9 +110,11 @@ def _forecasters(sid: str, s_cfg: Mapping[str, Any], infos, runs: Mapping[str, _
     for name, info in infos.items():
         if info.kind == "aggregate":
             src = runs[s_cfg["sum_of"]]
-            src_info = models.get(src.selection["selected_model"])
+            src_info = models.get(src.selection["selected_model"]) if src.selection["selected_model"] else None
 
             def forecast(train, periods, info=info, src=src, src_info=src_info):
+                if src_info is None:
+                    raise models.InsufficientData(f"{src.sid} has no selected method to sum")
                 end = f"{train.periods[-1]}Q4"
                 if end not in src.series.periods:
                     raise models.InsufficientData(f"{src.sid} has no {end}")
@@ -172,7 +174,10 @@ def _run_series(sid: str, s_cfg: Mapping[str, Any], cfg: Mapping[str, Any], df, 
         role = "selected" if m == chosen else ("benchmark" if info.kind == "benchmark" else "candidate")
         if info.kind == "aggregate":
             src = runs[s_cfg["sum_of"]]
-            q_fit = src.fits[src.selection["selected_model"]]
+            q_fit = src.fits.get(src.selection["selected_model"] or "")
+            if q_fit is None:
+                fit_errors[m] = f"{src.sid} has no selected, fitted method to sum"
+                continue
             adjust = _adjuster(src.calibration) if src.calibration else None
             fc = info.fn(q_fit, future, draws=int(cfg["draws"]),
                          rng=np.random.default_rng(models.seed_for(sid, m)), adjust=adjust)
@@ -335,6 +340,10 @@ def payment_fees(inp: Mapping[str, Any], out: Mapping[str, Any], draws: int,
                         na_values={"resolution_std": [""]})
     df = pd.read_csv(inp["series"], dtype={"period": str})
     gmv_fc = pd.read_csv(inp["gmv_forecasts"], dtype={"period": str, "origin": str})
+    ks_gmv = gmv_fc[(gmv_fc["series_id"] == KS_ANNUAL) & (gmv_fc["role"] == "selected")]
+    if ks_gmv.empty or ks_gmv["lo95"].isna().any():
+        raise ValueError(f"{KS_ANNUAL}: no selected forecast with an interval to carry into the fee model "
+                         "(see model_selection.csv)")
     gmv = {sid: dict(zip(rows["period"], rows["value_std"]))
            for sid in (KS_ANNUAL, KS_QUARTERLY) for rows in [series_mod.model_series(df, sid)]}
     rates = fees.fee_rates(cited, gmv)
@@ -344,9 +353,6 @@ def payment_fees(inp: Mapping[str, Any], out: Mapping[str, Any], draws: int,
 
     cards = _card_paths(out["cards"])
     ks_sid, dy_sid = list(FEE_SERIES)
-    ks_gmv = gmv_fc[(gmv_fc["series_id"] == KS_ANNUAL) & (gmv_fc["role"] == "selected")]
-    if ks_gmv["lo95"].isna().any():
-        raise ValueError(f"{KS_ANNUAL}: the selected forecast has no interval to carry into the fee model")
     seed = models.seed_for(ks_sid, FEE_MODEL)
     sim = fees.simulate_fees(ks_gmv, dist, seed=seed, draws=draws)
     rows = [_rows_fee(sim, ks_sid, FEE_MODEL, "selected", ks_gmv)]
