@@ -131,15 +131,11 @@ def _forecasters(sid: str, s_cfg: Mapping[str, Any], infos, runs: Mapping[str, _
 
 def _run_series(sid: str, s_cfg: Mapping[str, Any], cfg: Mapping[str, Any], df, runs: Mapping[str, _SeriesRun],
                 vintage: str) -> _SeriesRun:
-    import numpy as np
-    import pandas as pd
-
+    """One series: backtest every configured method, apply the selection rule, calibrate the
+    selected method's intervals, forecast (or give a scenario range) and write its cards."""
     from analysis import models
-    from analysis.models import _cards as cards
     from analysis.models import _evaluate as ev
-    from analysis.models import _scenarios as scen
     from analysis.models import _settings
-    from analysis.models._core import forecast_frame
 
     run = _SeriesRun(sid)
     s, filled = load_series(df, sid, s_cfg.get("fill_gaps_from"))
@@ -157,18 +153,32 @@ def _run_series(sid: str, s_cfg: Mapping[str, Any], cfg: Mapping[str, Any], df, 
     run.backtest, run.failed = bt, failed
     run.summary = ev.summarise(bt, failed, kinds)
     run.scores = ev.overall(bt, failed, kinds)
-    min_points = int(cfg["min_points_for_intervals"])
-    sel = ev.select(run.scores, n_obs=len(s), min_points=min_points)
-    run.selection = sel
-    chosen = sel["selected_model"]
-    long = len(s) >= min_points
+    run.selection = ev.select(run.scores, n_obs=len(s), min_points=int(cfg["min_points_for_intervals"]))
+    chosen = run.selection["selected_model"]
+    if chosen is not None and kinds[chosen] != "aggregate" and len(s) >= int(cfg["min_points_for_intervals"]):
+        run.calibration = ev.calibrate(bt[bt["model"] == chosen], float(cfg["calibration_tolerance"]))
+    fit_errors = _forecast(run, s_cfg, cfg, infos, runs)
+    for m, info in infos.items():
+        run.cards[m] = _card(run, m, info, s_cfg, cfg, runs, vintage, filled, df, fit_errors.get(m))
+    log.info("%s: n=%d, %d scored forecasts, selected %s (%s)", sid, len(s), len(bt), chosen,
+             run.selection["reason"])
+    return run
+
+
+def _forecast(run: _SeriesRun, s_cfg, cfg, infos, runs) -> dict[str, str]:
+    """Full-sample fits and forecasts of every method (the selected one with its calibrated
+    intervals, none for a short series), or the scenario range; returns why a fit failed."""
+    import numpy as np
+
+    from analysis import models
+    from analysis.models import _evaluate as ev
+    from analysis.models import _scenarios as scen
+    from analysis.models._core import forecast_frame
+
+    s, chosen = run.series, run.selection["selected_model"]
+    long = len(s) >= int(cfg["min_points_for_intervals"])
     future = models.periods_after(s.periods[-1], str(s_cfg["forecast_to"]))
     last = s.periods[-1]
-
-    calib = None
-    if chosen is not None and kinds[chosen] != "aggregate" and long:
-        calib = ev.calibrate(bt[bt["model"] == chosen], float(cfg["calibration_tolerance"]))
-    run.calibration = calib
     fit_errors = {}
     for m, info in infos.items():
         role = "selected" if m == chosen else ("benchmark" if info.kind == "benchmark" else "candidate")
@@ -180,66 +190,71 @@ def _run_series(sid: str, s_cfg: Mapping[str, Any], cfg: Mapping[str, Any], df, 
                 continue
             adjust = _adjuster(src.calibration) if src.calibration else None
             fc = info.fn(q_fit, future, draws=int(cfg["draws"]),
-                         rng=np.random.default_rng(models.seed_for(sid, m)), adjust=adjust)
+                         rng=np.random.default_rng(models.seed_for(run.sid, m)), adjust=adjust)
             if m != chosen:
                 fc[["lo80", "hi80", "lo95", "hi95"]] = np.nan
-            run.forecasts.append(_rows(fc.drop(columns=["reported", "n_reported"]), sid, m, role,
+            run.forecasts.append(_rows(fc.drop(columns=["reported", "n_reported"]), run.sid, m, role,
                                        q_fit.series.periods[-1], last))
             continue
         try:
-            fit = info.fit(s, models.seed_for(sid, m))
+            fit = info.fit(s, models.seed_for(run.sid, m))
         except ev.fit_errors() as exc:
             fit_errors[m] = f"{type(exc).__name__}: {exc}"
             continue
         run.fits[m] = fit
-        if m == chosen and calib is not None:
+        if m == chosen and run.calibration is not None:
             mean, bands = fit.log_forecast(future)
-            cb = ev.calibrated_bands(mean, bands, fit.horizons(future), calib)
-            fc = forecast_frame(future, np.exp(mean),
-                                             {lv: (np.exp(lo), np.exp(hi)) for lv, (lo, hi) in cb.items()})
+            cb = ev.calibrated_bands(mean, bands, fit.horizons(future), run.calibration)
+            fc = forecast_frame(future, np.exp(mean), {lv: (np.exp(lo), np.exp(hi)) for lv, (lo, hi) in cb.items()})
         else:
             fc = fit.forecast(future, intervals=long)
-        run.forecasts.append(_rows(fc, sid, m, role, last, last))
-    printed_intervals = chosen is not None and (long or kinds[chosen] == "aggregate")
-    if not printed_intervals:
+        run.forecasts.append(_rows(fc, run.sid, m, role, last, last))
+    if not (chosen is not None and (long or run.scores[chosen]["kind"] == "aggregate")):
+        hs = [models.steps_between(last, p) for p in future]
         for rule in cfg["scenarios"]:
-            hs = [models.steps_between(last, p) for p in future]
             fc = forecast_frame(future, scen.scenario_path(s, rule, hs), None)
-            run.forecasts.append(_rows(fc, sid, rule, "scenario", last, last))
+            run.forecasts.append(_rows(fc, run.sid, rule, "scenario", last, last))
+    return fit_errors
 
+
+def _card(run: _SeriesRun, m: str, info, s_cfg, cfg, runs, vintage: str, filled, df,
+          fit_error: str | None) -> dict[str, Any]:
+    """One method's card: the registry's declaration, its fit, backtest, the selection and,
+    for the selected method, how its intervals were calibrated."""
+    from analysis import models
+    from analysis.models import _cards as cards
+
+    s, sel = run.series, run.selection
+    mine = run.summary[run.summary["model"] == m].drop(columns=["series_id", "model", "kind"])
+    extra: dict[str, Any] = {
+        "selection": {"rule": SELECTION_RULE.format(min_points=int(cfg["min_points_for_intervals"])), **sel,
+                      "this_model_selected": m == sel["selected_model"]},
+        "forecast_to": str(s_cfg["forecast_to"]),
+    }
+    if m == sel["selected_model"] and run.calibration is not None:
+        extra["intervals"] = {"rule": CALIBRATION_RULE, **run.calibration}
+    if filled:
+        extra["imputation"] = {
+            "filled": filled,
+            "why": "the quarter is missing from the sources; it is filled by identity from the official "
+                   "annual total minus the year's three other reported quarters (no model involved), so the "
+                   "series is contiguous"}
+        extra["quarter_sum_check"] = models.quarter_sum_check(s, load_series(df, s_cfg["fill_gaps_from"])[0])
+    if info.kind == "aggregate":
+        extra["source"] = {"series_id": s_cfg["sum_of"], "model": runs[s_cfg["sum_of"]].selection["selected_model"]}
+    fit = run.fits.get(m)
+    if fit is not None and "fitted" not in fit.diagnostics and "residuals_log" in fit.diagnostics:
+        resid = fit.diagnostics["residuals_log"]
+        extra["fitted"] = [{"period": p, "yhat": float(v * math.exp(-r))}
+                           for p, v, r in zip(s.periods[-len(resid):], s.values[-len(resid):], resid)]
+    failed = run.failed[run.failed["model"] == m][["origin", "horizon", "reason"]]
     design = (f"expanding window, origins after {s_cfg.get('min_train')} points, horizons 1-"
               f"{s_cfg.get('max_horizon')}; each fit sees only the data up to its origin")
-    for m, info in infos.items():
-        mine = run.summary[run.summary["model"] == m].drop(columns=["series_id", "model", "kind"])
-        extra: dict[str, Any] = {
-            "selection": {"rule": SELECTION_RULE.format(min_points=min_points), **sel,
-                          "this_model_selected": m == chosen},
-            "forecast_to": str(s_cfg["forecast_to"]),
-        }
-        if m == chosen and calib is not None:
-            extra["intervals"] = {"rule": CALIBRATION_RULE, **calib}
-        if filled:
-            extra["imputation"] = {
-                "filled": filled,
-                "why": "the quarter is missing from the sources; it is filled by identity from the official "
-                       "annual total minus the year's three other reported quarters (no model involved), so the "
-                       "series is contiguous"}
-            extra["quarter_sum_check"] = models.quarter_sum_check(s, load_series(df, s_cfg["fill_gaps_from"])[0])
-        if info.kind == "aggregate":
-            extra["source"] = {"series_id": s_cfg["sum_of"], "model": runs[s_cfg["sum_of"]].selection["selected_model"]}
-        fit = run.fits.get(m)
-        if fit is not None and "fitted" not in fit.diagnostics and "residuals_log" in fit.diagnostics:
-            resid = fit.diagnostics["residuals_log"]
-            extra["fitted"] = [{"period": p, "yhat": float(v * math.exp(-r))}
-                               for p, v, r in zip(s.periods[-len(resid):], s.values[-len(resid):], resid)]
-        run.cards[m] = cards.model_card(
-            info, series=s, vintage=vintage, fit=fit, fit_error=fit_errors.get(m),
-            backtest={"design": design, "overall": run.scores[m], "by_horizon": mine.to_dict(orient="records"),
-                      "failures": failed[failed["model"] == m][["origin", "horizon", "reason"]]
-                      .to_dict(orient="records")},
-            extra=extra)
-    log.info("%s: n=%d, %d scored forecasts, selected %s (%s)", sid, len(s), len(bt), chosen, sel["reason"])
-    return run
+    return cards.model_card(info, series=s, vintage=vintage, fit=fit, fit_error=fit_error,
+                            backtest={"design": design, "overall": run.scores[m],
+                                      "by_horizon": mine.to_dict(orient="records"),
+                                      "failures": failed.to_dict(orient="records")},
+                            extra=extra)
 
 
 SELECTION_RULE = ("Time-series cross-validation (expanding window, every origin the data allow). A candidate is "
