@@ -6,23 +6,27 @@ divided by Kuaishou's official GMV of the same period (annual figures by annual
 GMV, quarterly ones by quarterly GMV). Most of the paper's figures are printed
 as "over X" (超过); those rates are lower bounds and are marked so.
 
-Forecasts combine two uncertainties by a seeded Monte Carlo: GMV drawn from
-its forecast distribution (a lognormal matched to the 95% prediction interval)
-and the rate drawn uniformly within the observed range, independently.
+The rate's uncertainty is a distribution, stated once (:func:`rate_distribution`):
+normal on the log scale with the mean and standard deviation of the observed
+log rates, truncated below at the lowest observed rate, because most points
+are lower bounds (a true rate can be higher than printed, not lower). The
+central rate the paper prints is this distribution's median, the value the
+Monte Carlo centres on. Forecasts combine it, independently, with GMV drawn
+from its forecast distribution (a lognormal matched to the 95% interval).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 FEE_METRIC = "payment_channel_fees"
 FEE_ENTITY = "Kuaishou"
-MC_DRAWS = 2000
 Z975 = 1.959963984540054
 ASSUMPTION = ("Payment-channel fees are proportional to e-commerce GMV of the same period "
               "(fee = rate x GMV); the rate is the paper's Kuaishou fee figure divided by "
@@ -31,9 +35,9 @@ BOUNDS = {"over": "lower_bound", "nearly": "upper_bound", "under": "upper_bound"
           "about": "approximate", "exact": "exact"}
 RATE_COLUMNS = ["stat_id", "period", "resolution", "fees", "fees_qualifier", "derived", "gmv_series_id",
                 "gmv", "rate", "rate_bound", "note"]
-# Rate scenarios for the sensitivity table: fixed rates (0.6% is the standard
-# Chinese merchant rate for WeChat Pay / Alipay) plus the observed min/mean/max.
-FIXED_RATES = {"rate_0.1pct": 0.001, "rate_0.2pct": 0.002, "rate_0.6pct": 0.006}
+RATE_DISTRIBUTION = ("log(rate) ~ Normal(mean, sd of the observed log rates), truncated below at the lowest "
+                     "observed rate (most points are lower bounds: the true rate may be higher, not lower); "
+                     "the central rate is the median of this distribution")
 
 
 def gmv_series_for(period: str) -> str:
@@ -86,20 +90,25 @@ def rate_range(rates: "pd.DataFrame") -> dict[str, Any]:
     r = rates["rate"]
     lower = int((rates["rate_bound"] == "lower_bound").sum())
     return {"min": float(r.min()), "mean": float(r.mean()), "max": float(r.max()), "n": len(r),
-            "n_lower_bounds": lower,
+            "n_lower_bounds": lower, "n_derived": int(rates["derived"].astype(bool).sum()),
             "period_min": str(rates.loc[r.idxmin(), "period"]), "period_max": str(rates.loc[r.idxmax(), "period"]),
             "note": f"{lower} of {len(r)} points are lower bounds (fees printed as 'over'), so the true "
                     "rates are at least these and the range may understate the upper end"}
 
 
-def rates_table(rates: "pd.DataFrame", rng_: Mapping[str, Any]) -> "pd.DataFrame":
-    """The rate points followed by the range rows (min/mean/max), for fee_rates.csv."""
+def rates_table(rates: "pd.DataFrame", rng_: Mapping[str, Any], dist: Mapping[str, float]) -> "pd.DataFrame":
+    """The rate points followed by the range rows (observed min and max; the distribution's central
+    rate and 95% range)."""
     import pandas as pd
 
+    values = {"min": (rng_["min"], f"lowest of the {rng_['n']} rate points; the distribution is truncated here"),
+              "lo95": (dist["q025"], "2.5% quantile of the rate distribution"),
+              "central": (dist["central"], "median of the rate distribution: " + RATE_DISTRIBUTION),
+              "hi95": (dist["q975"], "97.5% quantile of the rate distribution"),
+              "max": (rng_["max"], f"highest of the {rng_['n']} rate points")}
     extra = [{"stat_id": f"range_{k}", "period": "", "resolution": "", "fees": math.nan,
               "fees_qualifier": "", "derived": True, "gmv_series_id": "", "gmv": math.nan,
-              "rate": rng_[k], "rate_bound": "range", "note": f"{k} of the {rng_['n']} rate points; "
-              + rng_["note"]} for k in ("min", "mean", "max")]
+              "rate": v, "rate_bound": "range", "note": f"{why}; {rng_['note']}"} for k, (v, why) in values.items()]
     out = pd.concat([rates, pd.DataFrame(extra, columns=RATE_COLUMNS)], ignore_index=True)
     out["derived"] = out["derived"].astype(bool)
     return out
@@ -112,11 +121,37 @@ def lognormal_from_pi(lo95: float, hi95: float) -> tuple[float, float]:
     return ((math.log(lo95) + math.log(hi95)) / 2, (math.log(hi95) - math.log(lo95)) / (2 * Z975))
 
 
-def simulate_fees(gmv_forecast: "pd.DataFrame", rate_lo: float, rate_hi: float, *, seed: int,
-                  draws: int = MC_DRAWS) -> "pd.DataFrame":
+def rate_distribution(rates: "pd.DataFrame") -> dict[str, float]:
+    """The fee-rate distribution (:data:`RATE_DISTRIBUTION`): its parameters, median and quantiles."""
+    import numpy as np
+    from scipy.stats import truncnorm
+
+    logs = np.log(rates["rate"].to_numpy(float))
+    mu, sd = float(logs.mean()), float(logs.std(ddof=1))
+    if not sd > 0:
+        raise ValueError("the fee-rate distribution needs at least two different rates")
+    a = (float(logs.min()) - mu) / sd
+    dist = truncnorm(a, np.inf, loc=mu, scale=sd)
+    q = {f"q{round(p * 1000):03d}": float(np.exp(dist.ppf(p))) for p in (0.025, 0.1, 0.5, 0.9, 0.975)}
+    return {"log_mean": mu, "log_sd": sd, "truncated_below": float(np.exp(logs.min())),
+            "central": q["q500"], **q}
+
+
+def draw_rates(dist: Mapping[str, float], draws: int, rng: "np.random.Generator") -> "np.ndarray":
+    """Rates drawn from :func:`rate_distribution`'s distribution."""
+    import numpy as np
+    from scipy.stats import truncnorm
+
+    a = (math.log(dist["truncated_below"]) - dist["log_mean"]) / dist["log_sd"]
+    z = truncnorm(a, np.inf).rvs(draws, random_state=rng)
+    return np.exp(dist["log_mean"] + dist["log_sd"] * z)
+
+
+def simulate_fees(gmv_forecast: "pd.DataFrame", dist: Mapping[str, float], *, seed: int,
+                  draws: int) -> "pd.DataFrame":
     """Fee forecast = GMV × rate by Monte Carlo.
 
-    GMV per period ~ lognormal matched to its 95% PI; rate ~ Uniform(rate_lo, rate_hi),
+    GMV per period ~ lognormal matched to its 95% PI; rate ~ :func:`rate_distribution`,
     independent of GMV. The same draws are used for every period (a path that is
     high stays high); only per-period (marginal) quantiles are reported.
     Returns period, yhat (median), lo80, hi80, lo95, hi95.
@@ -124,11 +159,9 @@ def simulate_fees(gmv_forecast: "pd.DataFrame", rate_lo: float, rate_hi: float, 
     import numpy as np
     import pandas as pd
 
-    if not 0 < rate_lo <= rate_hi:
-        raise ValueError(f"need 0 < rate_lo <= rate_hi, got {rate_lo}, {rate_hi}")
     rng = np.random.default_rng(seed)
     z = rng.standard_normal(draws)
-    rate = rng.uniform(rate_lo, rate_hi, draws) if rate_hi > rate_lo else np.full(draws, rate_lo)
+    rate = draw_rates(dist, draws, rng)
     rows = []
     for rec in gmv_forecast.itertuples(index=False):
         mu, sigma = lognormal_from_pi(float(rec.lo95), float(rec.hi95))
@@ -139,10 +172,14 @@ def simulate_fees(gmv_forecast: "pd.DataFrame", rate_lo: float, rate_hi: float, 
     return pd.DataFrame(rows, columns=["period", "yhat", "lo80", "hi80", "lo95", "hi95"])
 
 
-def rate_scenarios(rng_: Mapping[str, Any]) -> dict[str, float]:
-    """Fixed rates plus the observed min/mean/max, in increasing order."""
-    sc = dict(FIXED_RATES) | {"observed_min": rng_["min"], "observed_mean": rng_["mean"],
-                              "observed_max": rng_["max"]}
+def rate_scenarios(rng_: Mapping[str, Any], dist: Mapping[str, float], illustrative: Sequence[float]) -> dict[str, float]:
+    """Illustrative rates, the observed min/max, the central rate and its 95% range, in increasing order.
+
+    Illustrative rates are named by their percentage (0.001 → ``illustrative_0.1pct``).
+    """
+    sc = {f"illustrative_{r * 100:g}pct": float(r) for r in illustrative}
+    sc |= {"observed_min": rng_["min"], "observed_max": rng_["max"], "rate_lo95": dist["q025"],
+           "central": dist["central"], "rate_hi95": dist["q975"]}
     return dict(sorted(sc.items(), key=lambda kv: (kv[1], kv[0])))
 
 
@@ -159,6 +196,6 @@ def sensitivity(gmv: "pd.DataFrame", scenarios: Mapping[str, float]) -> "pd.Data
     return pd.DataFrame(rows, columns=["series_id", "period", "gmv_basis", "gmv", "scenario", "rate", "fee"])
 
 
-def fee_bill(gmv: float, rng_: Mapping[str, Any]) -> dict[str, float]:
-    """Hypothetical fee bill on a known GMV: at the mean rate, and over the observed range."""
-    return {"gmv": gmv, "estimate": gmv * rng_["mean"], "lo": gmv * rng_["min"], "hi": gmv * rng_["max"]}
+def fee_bill(gmv: float, dist: Mapping[str, float]) -> dict[str, float]:
+    """Hypothetical fee bill on a known GMV: at the central rate, and over the rate's 95% range."""
+    return {"gmv": gmv, "estimate": gmv * dist["central"], "lo": gmv * dist["q025"], "hi": gmv * dist["q975"]}

@@ -35,27 +35,32 @@ PERSONS_SCALE = {"zh": (1e8, "亿人"), "en": (1e6, "million people")}
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = (
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 GREY = "#777777"
-SERIES_COLOURS = {"kuaishou_ecommerce_gmv_annual": ORANGE, "douyin_ecommerce_gmv_annual": BLUE,
-                  "kuaishou_ecommerce_gmv_quarterly": ORANGE}
+SERIES_COLOURS = {"kuaishou_ecommerce_gmv_annual": ORANGE, "kuaishou_ecommerce_gmv_quarterly": ORANGE}
+# Douyin's GMV estimates, one series per scope: a marker each, never one line across them.
+SCOPE_MARKERS = ["o", "s", "D", "v", "P", "X"]
 
+# Short names for legends; the full names are in analysis/paper_tables.py.
 SERIES_NAMES = {
     "zh": {"kuaishou_ecommerce_gmv_annual": "快手电商GMV（年度）",
            "kuaishou_ecommerce_gmv_quarterly": "快手电商GMV（季度）",
-           "douyin_ecommerce_gmv_annual": "抖音电商GMV（年度）"},
+           "douyin_ecommerce_gmv_36kr": "抖音：36氪（含商品卡）",
+           "douyin_ecommerce_gmv_caixin": "抖音：财新",
+           "douyin_ecommerce_gmv_ebrun": "抖音：亿邦动力（含跳转成交）",
+           "douyin_ecommerce_gmv_information": "抖音：The Information",
+           "douyin_ecommerce_gmv_latepost": "抖音：晚点（不含商品卡）",
+           "douyin_livestream_gmv_annual": "抖音：仅直播电商"},
     "en": {"kuaishou_ecommerce_gmv_annual": "Kuaishou e-commerce GMV (annual)",
            "kuaishou_ecommerce_gmv_quarterly": "Kuaishou e-commerce GMV (quarterly)",
-           "douyin_ecommerce_gmv_annual": "Douyin e-commerce GMV (annual)"},
+           "douyin_ecommerce_gmv_36kr": "Douyin: 36Kr (incl. product cards)",
+           "douyin_ecommerce_gmv_caixin": "Douyin: Caixin",
+           "douyin_ecommerce_gmv_ebrun": "Douyin: Ebrun (incl. redirected sales)",
+           "douyin_ecommerce_gmv_information": "Douyin: The Information",
+           "douyin_ecommerce_gmv_latepost": "Douyin: LatePost (excl. product cards)",
+           "douyin_livestream_gmv_annual": "Douyin: livestream sales only"},
 }
 ENTITY_NAMES = {"zh": {"Kuaishou": "快手", "Douyin": "抖音", "Alipay": "支付宝", "Tenpay": "财付通"},
                 "en": {"Kuaishou": "Kuaishou", "Douyin": "Douyin", "Alipay": "Alipay",
                        "Tenpay": "Tenpay"}}
-MODEL_NAMES = {
-    "zh": {"loglinear_trend": "对数线性趋势", "holt_damped": "阻尼Holt趋势", "gompertz": "Gompertz曲线",
-           "seasonal_trend": "季节趋势模型", "gmv_x_rate": "GMV×费率"},
-    "en": {"loglinear_trend": "log-linear trend", "holt_damped": "damped Holt trend",
-           "gompertz": "Gompertz curve", "seasonal_trend": "seasonal trend",
-           "gmv_x_rate": "GMV × fee rate"},
-}
 # Research firms behind the market-share estimates, by the prefix of their source key.
 RESEARCH_FIRMS = {"analysys": {"zh": "易观", "en": "Analysys"},
                   "iresearch": {"zh": "艾瑞咨询", "en": "iResearch"}}
@@ -70,11 +75,17 @@ class FigureText:
 # --------------------------------------------------------------------------- helpers
 
 def model_name(model: str, lang: str) -> str:
-    return MODEL_NAMES[lang].get(model, model)
+    """A model's or scenario rule's name as the registry (analysis/models/) declares it."""
+    from analysis.values import model_name as registered
+
+    return registered(model, lang)
 
 
 def series_name(series_id: str, lang: str) -> str:
-    return SERIES_NAMES[lang].get(series_id, series_id)
+    """Short names for the GMV series drawn here; the full list is in analysis/paper_tables.py."""
+    from analysis.paper_tables import SERIES_NAMES as FULL
+
+    return SERIES_NAMES[lang].get(series_id) or FULL[series_id][0 if lang == "zh" else 1]
 
 
 def money(value: float, lang: str, digits: int = 3) -> str:
@@ -236,134 +247,180 @@ def _band_proxies(lang: str) -> list:
 
 # --------------------------------------------------------------------------- 1 GMV
 
-def gmv_history_forecast(series: "pd.DataFrame", forecasts: "pd.DataFrame",
-                         selection: "pd.DataFrame", lang: str,
-                         series_ids: tuple[str, ...] = ("kuaishou_ecommerce_gmv_annual",
-                                                        "douyin_ecommerce_gmv_annual")
-                         ) -> tuple["Figure", FigureText]:
-    """Annual e-commerce GMV of Kuaishou (official) and Douyin (media estimates), with the
-    forecast fan of each series' selected model.
+def _scope_series(series: "pd.DataFrame", entity: str) -> list[str]:
+    """An entity's annual GMV series, one per scope of estimate."""
+    rows = series[(series["entity"] == entity) & series["series_id"].str.contains("_gmv")
+                  & series["period"].astype(str).str.fullmatch(r"\d{4}")]
+    return sorted(rows["series_id"].unique())
 
-    ``series``: public_series rows (all rows; ``use_in_model`` False marks conflicting
-    estimates); ``forecasts``: forecasts.csv rows; ``selection``: model_selection.csv.
+
+def _scope_styles(scopes: list[str], highlight: str) -> dict[str, tuple[str, str]]:
+    """(colour, marker) per scope series: the modelled scope in blue, the others in turn."""
+    others = iter([SKY, PURPLE, GREEN, VERMILLION, BLACK] * 2)
+    return {sid: (BLUE if sid == highlight else next(others), SCOPE_MARKERS[k % len(SCOPE_MARKERS)])
+            for k, sid in enumerate(scopes)}
+
+
+def _draw_scope(ax: "Axes", rows: "pd.DataFrame", colour: str, marker: str, scale: float, sid: str) -> None:
+    """One scope's estimates: a line only within the scope, a range as a bar, 'over' as ▲."""
+    by_period = rows.groupby("period", sort=True)
+    xs, ys = [], []
+    for period, g in by_period:
+        x = int(period)
+        if len(g) > 1:  # a printed range, kept as its ends
+            ax.plot([x, x], [g["value_std"].min() / scale, g["value_std"].max() / scale], color=colour,
+                    linewidth=2.2, solid_capstyle="butt", gid=f"range:{sid}:{period}")
+        xs.append(x)
+        ys.append(float(g["value_std"].mean()))
+        over = (g["qualifier"] == "over").any()
+        ax.plot([x], [ys[-1] / scale], linestyle="none", marker="^" if over else marker, markersize=5.5,
+                color=colour, markerfacecolor="white", markeredgewidth=1.3)
+    ax.plot(xs, [y / scale for y in ys], color=colour, linestyle="--" if len(xs) > 1 else "none",
+            linewidth=1.2, gid=f"history:{sid}")
+
+
+def gmv_history_forecast(series: "pd.DataFrame", forecasts: "pd.DataFrame",
+                         selection: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
+    """Annual e-commerce GMV: Kuaishou (official) with its forecast and benchmark, Douyin
+    (media estimates, one marker per scope, never joined) with a scenario range.
+
+    ``series``: public_series rows; ``forecasts``: gmv forecasts (with ``role``);
+    ``selection``: model_selection.csv. A series whose ``forecast_kind`` is
+    ``forecast`` gets the selected method's fan and the best benchmark's line;
+    one whose kind is ``scenario`` gets the scenario range, and no interval.
     """
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     scale, unit = MONEY_SCALE[lang]
     sel = selection.set_index("series_id")
-    fig = new_figure()
+    annual = [sid for sid in sel.index if str(sel.loc[sid, "last"]).isdigit()]
+    fc_ids = [s for s in annual if sel.loc[s, "forecast_kind"] == "forecast"]
+    sc_ids = [s for s in annual if sel.loc[s, "forecast_kind"] == "scenario"]
+    fig = new_figure(figsize=(6.3, 4.6))
+    fig.subplots_adjust(bottom=0.27)
     ax = fig.add_subplot()
-    handles = []
-    facts = {}
-    for sid in series_ids:
-        colour = SERIES_COLOURS.get(sid, BLUE)
-        rows = series[series["series_id"] == sid]
-        used = rows[rows["use_in_model"]].sort_values("period")
-        other = rows[~rows["use_in_model"]].sort_values("period")
-        entity = ENTITY_NAMES[lang].get(str(used["entity"].iloc[0]), str(used["entity"].iloc[0]))
-        official = used["status"].eq("official")
-        x = [int(p) for p in used["period"]]
-        y = list(used["value_std"] / scale)
-        all_official = bool(official.all())
-        kind = _pick(lang, "官方数据", "official") if all_official else _pick(lang, "媒体估计", "media estimates")
-        ax.plot(x, y, color=colour, linestyle="-" if all_official else "--", gid=f"history:{sid}")
-        for is_off, group in ((True, used[official]), (False, used[~official])):
-            if len(group):
-                ax.plot([int(p) for p in group["period"]], group["value_std"] / scale, linestyle="none",
-                        marker="o", markersize=5, color=colour,
-                        markerfacecolor=colour if is_off else "white", markeredgewidth=1.3)
-        handles.append(Line2D([], [], color=colour, linestyle="-" if all_official else "--", marker="o",
-                              markerfacecolor=colour if all_official else "white",
-                              label=f"{entity}（{kind}）" if lang == "zh" else f"{entity} ({kind})"))
-        if len(other):
-            ax.plot([int(p) for p in other["period"]], other["value_std"] / scale, linestyle="none",
-                    marker="x", markersize=5, color=colour, gid=f"unused:{sid}")
+    handles, facts = [], {}
+    for sid in fc_ids:
+        colour = SERIES_COLOURS.get(sid, ORANGE)
+        rows = series[(series["series_id"] == sid) & series["use_in_model"]].sort_values("period")
+        entity = ENTITY_NAMES[lang].get(str(rows["entity"].iloc[0]), str(rows["entity"].iloc[0]))
+        x = [int(p) for p in rows["period"]]
+        ax.plot(x, rows["value_std"] / scale, color=colour, marker="o", markersize=5, gid=f"history:{sid}")
+        mine = forecasts[forecasts["series_id"] == sid]
+        fc = mine[mine["role"] == "selected"].sort_values("period")
+        _fan(ax, [int(p) for p in fc["period"]], fc, (x[-1], float(rows["value_std"].iloc[-1])), scale, colour, sid)
+        bench = str(sel.loc[sid, "best_benchmark"])
+        bfc = mine[mine["model"] == bench].sort_values("period")
+        ax.plot([x[-1]] + [int(p) for p in bfc["period"]], [float(rows["value_std"].iloc[-1]) / scale]
+                + list(bfc["yhat"] / scale), color=GREY, linestyle="-.", linewidth=1.1, gid=f"benchmark:{sid}")
         model = str(sel.loc[sid, "selected_model"])
-        fc = forecasts[(forecasts["series_id"] == sid) & (forecasts["model"] == model)].sort_values("period")
-        _fan(ax, [int(p) for p in fc["period"]], fc, (x[-1], float(used["value_std"].iloc[-1])),
-             scale, colour, sid)
-        handles.append(Line2D([], [], color=colour, linestyle=":", linewidth=1.8,
-                              label=_pick(lang, f"{entity}预测中位数（{model_name(model, lang)}）",
-                                          f"{entity} forecast median ({model_name(model, lang)})")))
+        handles += [Line2D([], [], color=colour, marker="o", label=_pick(lang, f"{entity}（官方数据）", f"{entity} (official)")),
+                    Line2D([], [], color=colour, linestyle=":", linewidth=1.8,
+                           label=_pick(lang, f"{entity}预测中位数（{model_name(model, lang)}）",
+                                       f"{entity} forecast median ({model_name(model, lang)})")),
+                    Line2D([], [], color=GREY, linestyle="-.", linewidth=1.1,
+                           label=_pick(lang, f"{entity}基准（{model_name(bench, lang)}）",
+                                       f"{entity} benchmark ({model_name(bench, lang)})"))]
         end = fc.iloc[-1]
-        facts[sid] = dict(entity=entity, model=model, first=str(used["period"].iloc[0]),
-                          last=str(used["period"].iloc[-1]), v_first=float(used["value_std"].iloc[0]),
-                          v_last=float(used["value_std"].iloc[-1]), end=str(end["period"]),
-                          yhat=float(end["yhat"]), lo95=float(end["lo95"]), hi95=float(end["hi95"]),
-                          official=all_official, n_other=len(other),
-                          reliable=bool(sel.loc[sid, "reliable"]) if "reliable" in sel.columns else True,
-                          mape=float(sel.loc[sid, "mean_mape"]) if "mean_mape" in sel.columns else float("nan"))
-    handles.append(Line2D([], [], color=GREY, marker="x", linestyle="none",
-                          label=_pick(lang, "相互冲突、未用于模型的估计", "conflicting estimates, not modelled")))
+        facts[sid] = dict(entity=entity, model=model, bench=bench, first=str(rows["period"].iloc[0]),
+                          last=str(rows["period"].iloc[-1]), v_first=float(rows["value_std"].iloc[0]),
+                          v_last=float(rows["value_std"].iloc[-1]), end=str(end["period"]), yhat=float(end["yhat"]),
+                          lo80=float(end["lo80"]), hi80=float(end["hi80"]), lo95=float(end["lo95"]),
+                          hi95=float(end["hi95"]), bench_end=float(bfc["yhat"].iloc[-1]))
+    scopes: list[str] = []
+    for sid in sc_ids:
+        entity_code = str(series.loc[series["series_id"] == sid, "entity"].iloc[0])
+        scopes = _scope_series(series, entity_code)
+        entity = ENTITY_NAMES[lang].get(entity_code, entity_code)
+        for scope, (colour, marker) in _scope_styles(scopes, sid).items():
+            _draw_scope(ax, series[series["series_id"] == scope], colour, marker, scale, scope)
+            handles.append(Line2D([], [], color=colour, marker=marker, markerfacecolor="white",
+                                  linestyle="--" if scope == sid else "none", label=series_name(scope, lang)))
+        rows = series[(series["series_id"] == sid) & series["use_in_model"]].sort_values("period")
+        sc = forecasts[(forecasts["series_id"] == sid) & (forecasts["role"] == "scenario")]
+        wide = sc.pivot_table(index="period", columns="model", values="yhat").sort_index()
+        x0, y0 = int(rows["period"].iloc[-1]), float(rows["value_std"].iloc[-1])
+        xs = [x0] + [int(p) for p in wide.index]
+        lo = [y0 / scale] + list(wide.min(axis=1) / scale)
+        hi = [y0 / scale] + list(wide.max(axis=1) / scale)
+        ax.fill_between(xs, lo, hi, facecolor="none", edgecolor=BLUE, hatch="///", linewidth=0.0, alpha=0.6,
+                        gid=f"scenario:{sid}")
+        for rule in wide.columns:
+            ax.plot(xs, [y0 / scale] + list(wide[rule] / scale), color=BLUE, linewidth=0.8, linestyle=(0, (1, 2)))
+        handles.append(Patch(facecolor="none", edgecolor=BLUE, hatch="///",
+                             label=_pick(lang, f"{entity}情景区间（非预测区间）", f"{entity} scenario range (not a prediction interval)")))
+        end = wide.index[-1]
+        facts[sid] = dict(entity=entity, scenario=True, last=str(rows["period"].iloc[-1]), v_last=y0, end=str(end),
+                          lo=float(wide.loc[end].min()), hi=float(wide.loc[end].max()),
+                          rules=[model_name(r, lang) for r in wide.columns], n_scopes=len(scopes))
     handles += _band_proxies(lang)
     log_y(ax, lang)
-    first_year = min(_years(series[series["series_id"].isin(series_ids)]["period"]))
+    drawn = series[series["series_id"].isin(fc_ids + scopes)]
+    first_year = min(_years(drawn["period"]))
     last_year = max(int(f["end"]) for f in facts.values())
     ax.set_xticks(range(first_year, last_year + 1))
     ax.set_xlim(first_year - 0.3, last_year + 0.3)
     ax.set_ylabel(_pick(lang, f"GMV（{unit}，对数刻度）", f"GMV ({unit}, log scale)"))
-    ax.set_title(_pick(lang, "抖音与快手电商GMV：历史数据与所选模型的预测",
-                       "Douyin and Kuaishou e-commerce GMV: history and forecasts"))
-    ax.legend(handles=handles, loc="upper left", ncol=2, fontsize=7)
+    ax.set_title(_pick(lang, "抖音与快手电商GMV：历史数据、预测与情景",
+                       "Douyin and Kuaishou e-commerce GMV: history, forecast and scenario"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3, fontsize=6.2,
+              frameon=False)
     ax.grid(True, which="major", axis="y")
-    ax.set_ylim(top=ax.get_ylim()[1] * 8)  # room for the legend above the fans
     src = _sources(lang, SRC_KUAISHOU, SRC_MEDIA, SRC_MODELS)
     source_line(fig, src)
 
-    parts_zh, parts_en, hist_zh, hist_en, warn_zh, warn_en = [], [], [], [], [], []
+    fp = lambda p: format_period(str(p), lang)  # noqa: E731
+    zh, en = [], []
     for f in facts.values():
-        span = (money(f["lo95"], lang), money(f["hi95"], lang))
-        parts_zh.append(f"{f['entity']}{money(f['yhat'], lang)}（{model_name(f['model'], lang)}，"
-                        f"95%区间{span[0]}至{span[1]}）")
-        parts_en.append(f"{f['entity']} {money(f['yhat'], lang)} ({model_name(f['model'], lang)}; "
-                        f"95% interval {span[0]} to {span[1]})")
-        kind_zh = "官方数据，实心点、实线" if f["official"] else "媒体估计，空心点、虚线"
-        kind_en = "official figures, filled markers, solid line" if f["official"] else \
-            "media estimates, hollow markers, dashed line"
-        hist_zh.append(f"{f['entity']}{format_period(f['first'], lang)}至{format_period(f['last'], lang)}"
-                       f"由{money(f['v_first'], lang)}增至{money(f['v_last'], lang)}（{kind_zh}）")
-        hist_en.append(f"{f['entity']}'s GMV rose from {money(f['v_first'], lang)} in {f['first']} to "
-                       f"{money(f['v_last'], lang)} in {f['last']} ({kind_en})")
-        if not f["reliable"]:
-            warn_zh.append(f"{f['entity']}所选模型的回测平均MAPE为{pct(f['mape'], lang, 0)}，"
-                           "其预测不可靠，仅作示意。")
-            warn_en.append(f"The model selected for {f['entity']} has a backtest mean MAPE of "
-                           f"{pct(f['mape'], lang, 0)}, so its forecast is unreliable and only indicative. ")
-    end = max(f["end"] for f in facts.values())
-    widths = {f["entity"]: f["hi95"] / f["lo95"] for f in facts.values()}
-    widest = max(widths, key=widths.get)
+        if f.get("scenario"):
+            zh.append(f"{f['entity']}电商GMV只有口径各异的媒体估计（{f['n_scopes']}种口径，以不同标记分开表示，不连成一条"
+                      f"增长路径）；斜线区域为情景区间而非预测区间：{fp(f['end'])}介于{money(f['lo'], lang)}"
+                      f"（{f['rules'][0]}）与{money(f['hi'], lang)}（{f['rules'][-1]}）之间")
+            en.append(f"{f['entity']}'s GMV exists only as media estimates of {f['n_scopes']} different scopes, drawn "
+                      f"with different markers and never joined into one growth path; the hatched area is a scenario "
+                      f"range, not a prediction interval: for {f['end']} between {money(f['lo'], lang)} "
+                      f"({f['rules'][0]}) and {money(f['hi'], lang)} ({f['rules'][-1]})")
+        else:
+            zh.append(f"{f['entity']}{fp(f['first'])}至{fp(f['last'])}由{money(f['v_first'], lang)}增至"
+                      f"{money(f['v_last'], lang)}（官方数据）；点线为所选方法（{model_name(f['model'], lang)}）的中位预测，"
+                      f"{fp(f['end'])}为{money(f['yhat'], lang)}（80%区间{money(f['lo80'], lang)}至"
+                      f"{money(f['hi80'], lang)}，95%区间{money(f['lo95'], lang)}至{money(f['hi95'], lang)}），"
+                      f"点划线为基准方法（{model_name(f['bench'], lang)}）")
+            en.append(f"{f['entity']}'s GMV rose from {money(f['v_first'], lang)} in {f['first']} to "
+                      f"{money(f['v_last'], lang)} in {f['last']} (official); the dotted line is the median forecast "
+                      f"of the selected method ({model_name(f['model'], lang)}), {money(f['yhat'], lang)} in "
+                      f"{f['end']} (80% interval {money(f['lo80'], lang)} to {money(f['hi80'], lang)}, 95% interval "
+                      f"{money(f['lo95'], lang)} to {money(f['hi95'], lang)}); the dash-dotted line is the benchmark "
+                      f"({model_name(f['bench'], lang)})")
     if lang == "zh":
-        caption = ("抖音与快手电商GMV的历史数据与预测：" + "；".join(hist_zh) + "。点线为各序列按回测选出的模型的"
-                   f"中位预测，阴影为80%与95%预测区间；{format_period(end, lang)}的中位预测为"
-                   + "，".join(parts_zh) + "。叉号为与所用数据相冲突、未用于模型的媒体估计。"
-                   + "".join(warn_zh) + "纵轴为对数刻度。" + src)
-        alt = ("折线图（对数纵轴）：" + "；".join(hist_zh) + f"。两条点线预测向{format_period(end, lang)}延伸，"
-               f"{widest}的预测区间最宽。")
+        caption = "抖音与快手电商GMV：" + "；".join(zh) + "。阴影为经回测校准的80%与95%预测区间。纵轴为对数刻度。" + src
+        alt = ("折线图（对数纵轴）：" + "；".join(zh) + "。")
     else:
-        caption = ("Douyin and Kuaishou e-commerce GMV, history and forecasts: " + "; ".join(hist_en)
-                   + ". Dotted lines are the median forecasts of the model selected for each series by "
-                   f"backtest, shaded bands their 80% and 95% prediction intervals; for {end} the medians are "
-                   + " and ".join(parts_en) + ". Crosses mark media estimates that conflict with the ones "
-                   "used and are not modelled. " + "".join(warn_en) + "Log scale. " + src)
-        alt = ("Line chart (log scale): " + "; ".join(hist_en) + f". Dotted forecasts continue to {end}; "
-               f"{widest}'s prediction band is the widest.")
+        caption = ("Douyin and Kuaishou e-commerce GMV. " + "; ".join(en) + ". Shaded bands are 80% and 95% "
+                   "prediction intervals, calibrated in the backtest. Log scale. " + src)
+        alt = "Line chart (log scale): " + "; ".join(en) + "."
     return fig, FigureText(caption, alt)
 
 
 # --------------------------------------------------------------------------- 2 quarterly
 
 def kuaishou_quarterly_gmv(history: "pd.DataFrame", fitted: "pd.DataFrame", forecast: "pd.DataFrame",
-                           model: str, lang: str) -> tuple["Figure", FigureText]:
-    """Kuaishou's quarterly GMV with the selected model's fitted values and forecast.
+                           benchmark: "pd.DataFrame", selection: "pd.Series", lang: str) -> tuple["Figure", FigureText]:
+    """Kuaishou's quarterly GMV with the selected method's fit, its forecast with the calibrated
+    intervals, and the best benchmark's forecast.
 
     ``history``: period, value_std, imputed (bool: filled by identity, not reported);
-    ``fitted``: period, yhat (in-sample); ``forecast``: period, yhat, lo80, hi80, lo95, hi95.
+    ``fitted``: period, yhat (in-sample, may be empty); ``forecast`` and ``benchmark``: period,
+    yhat, lo80, hi80, lo95, hi95; ``selection``: the series' model_selection.csv row.
     """
     from matplotlib.lines import Line2D
 
     scale, unit = MONEY_SCALE[lang]
     history = history.sort_values("period")
     forecast = forecast.sort_values("period")
+    benchmark = benchmark.sort_values("period")
+    model, bench = str(selection["selected_model"]), str(selection["best_benchmark"])
     fig = new_figure()
     ax = fig.add_subplot()
     hx = [period_x(p) for p in history["period"]]
@@ -375,26 +432,34 @@ def kuaishou_quarterly_gmv(history: "pd.DataFrame", fitted: "pd.DataFrame", fore
     if len(imp):
         ax.plot([period_x(p) for p in imp["period"]], imp["value_std"] / scale, linestyle="none", marker="o",
                 markerfacecolor="white", markeredgewidth=1.3, color=ORANGE, gid="imputed")
-    ax.plot([period_x(p) for p in fitted["period"]], fitted["yhat"] / scale, color=BLACK, linewidth=1.0,
-            linestyle="--", gid="fitted")
+    if len(fitted):
+        ax.plot([period_x(p) for p in fitted["period"]], fitted["yhat"] / scale, color=BLACK, linewidth=1.0,
+                linestyle="--", gid="fitted")
     fx = [period_x(p) for p in forecast["period"]]
-    _fan(ax, fx, forecast, (hx[-1], float(history["value_std"].iloc[-1])), scale, BLUE,
-         "kuaishou_ecommerce_gmv_quarterly")
+    start = (hx[-1], float(history["value_std"].iloc[-1]))
+    _fan(ax, fx, forecast, start, scale, BLUE, "kuaishou_ecommerce_gmv_quarterly")
+    ax.plot([start[0]] + [period_x(p) for p in benchmark["period"]],
+            [start[1] / scale] + list(benchmark["yhat"] / scale), color=GREY, linestyle="-.", linewidth=1.1,
+            gid="benchmark:kuaishou_ecommerce_gmv_quarterly")
     first, last = int(str(history["period"].iloc[0])[:4]), int(str(forecast["period"].iloc[-1])[:4])
     year_axis(ax, first, last)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(number_formatter(lang))
     ax.set_ylabel(_pick(lang, f"季度GMV（{unit}）", f"Quarterly GMV ({unit})"))
-    ax.set_title(_pick(lang, "快手电商季度GMV：官方数据、模型拟合与预测",
-                       "Kuaishou quarterly e-commerce GMV: official figures, fit and forecast"))
-    mname = model_name(model, lang)
+    ax.set_title(_pick(lang, "快手电商季度GMV：官方数据、预测与基准",
+                       "Kuaishou quarterly e-commerce GMV: official figures, forecast and benchmark"))
+    mname, bname = model_name(model, lang), model_name(bench, lang)
     handles = [Line2D([], [], color=ORANGE, marker="o", label=_pick(lang, "官方季度数据", "Official quarterly figures")),
                Line2D([], [], color=ORANGE, marker="o", markerfacecolor="white", linestyle="none",
                       label=_pick(lang, "由年度合计推得的季度", "Quarter implied by the annual total")),
                Line2D([], [], color=BLACK, linestyle="--", linewidth=1.0,
                       label=_pick(lang, f"拟合值（{mname}）", f"Fitted ({mname})")),
                Line2D([], [], color=BLUE, linestyle=":", linewidth=1.8,
-                      label=_pick(lang, "预测中位数", "Forecast median"))] + _band_proxies(lang)
+                      label=_pick(lang, f"预测中位数（{mname}）", f"Forecast median ({mname})")),
+               Line2D([], [], color=GREY, linestyle="-.", linewidth=1.1,
+                      label=_pick(lang, f"基准（{bname}）", f"Benchmark ({bname})"))] + _band_proxies(lang)
+    if not len(fitted):
+        handles.pop(2)
     if not len(imp):
         handles.pop(1)
     ax.legend(handles=handles, loc="upper left", fontsize=7)
@@ -406,29 +471,44 @@ def kuaishou_quarterly_gmv(history: "pd.DataFrame", fitted: "pd.DataFrame", fore
     fp = lambda p: format_period(str(p), lang)  # noqa: E731
     imputed = [fp(p) for p in imp["period"]]
     peak = history.loc[history["value_std"].idxmax()]
+    cal = str(selection["interval_method"]) == "empirical"
+    cov = {k: pct(float(selection[k]) * 100, lang, 0) for k in ("coverage80", "coverage95", "raw_coverage80",
+                                                                "raw_coverage95")}
+    mase = {k: f"{float(selection[k]):.2f}" for k in ("selected_mase", "best_benchmark_mase")}
     if lang == "zh":
         imp_text = (f"{_list(imputed, lang)}未单独披露，由全年合计减去其余三个季度推得（空心点）。" if imputed else "")
-        caption = (f"快手电商季度GMV（{fp(p0)}至{fp(p1)}，官方数据）与所选模型（{mname}）的拟合值和预测。"
-                   f"{imp_text}{fp(nxt['period'])}的中位预测为{money(nxt['yhat'], lang)}（95%区间"
-                   f"{money(nxt['lo95'], lang)}至{money(nxt['hi95'], lang)}），{fp(end['period'])}为"
-                   f"{money(end['yhat'], lang)}（95%区间{money(end['lo95'], lang)}至{money(end['hi95'], lang)}）。"
-                   f"阴影为80%与95%预测区间。{src}")
-        alt = (f"折线图：快手电商季度GMV自{fp(p0)}的{money(history['value_std'].iloc[0], lang)}起逐年上升，"
-               f"每年第四季度最高（{fp(peak['period'])}为{money(peak['value_std'], lang)}）；虚线拟合值贴近数据，"
-               f"点线预测向{fp(end['period'])}延伸并保持季节起伏。")
+        cal_text = (f"回测中模型自身的80%与95%区间分别覆盖了{cov['raw_coverage80']}与{cov['raw_coverage95']}的实际值，"
+                    f"因此按回测误差重新标定（留一起点估计的覆盖率为{cov['coverage80']}与{cov['coverage95']}）"
+                    if cal else f"回测中80%与95%区间分别覆盖了{cov['coverage80']}与{cov['coverage95']}的实际值")
+        caption = (f"快手电商季度GMV（{fp(p0)}至{fp(p1)}，官方数据）与入选方法（{mname}，回测平均MASE {mase['selected_mase']}，"
+                   f"最佳基准{bname}为{mase['best_benchmark_mase']}）的拟合与预测。{imp_text}"
+                   f"{fp(nxt['period'])}的中位预测为{money(nxt['yhat'], lang)}（95%区间{money(nxt['lo95'], lang)}至"
+                   f"{money(nxt['hi95'], lang)}），{fp(end['period'])}为{money(end['yhat'], lang)}（95%区间"
+                   f"{money(end['lo95'], lang)}至{money(end['hi95'], lang)}）。阴影为80%与95%预测区间：{cal_text}。"
+                   f"点划线为基准方法的预测。{src}")
+        alt = (f"折线图：快手电商季度GMV自{fp(p0)}的{money(history['value_std'].iloc[0], lang)}起上升，"
+               f"每年第四季度最高（{fp(peak['period'])}为{money(peak['value_std'], lang)}）；点线预测向{fp(end['period'])}"
+               f"延伸并保持季节起伏，区间随预测步长变宽；点划线为基准（{bname}）。")
     else:
         imp_text = (f"{_list(imputed, lang)} was not reported separately and is the annual total minus the "
                     "other three quarters (hollow marker). " if imputed else "")
-        caption = (f"Kuaishou quarterly e-commerce GMV (official figures, {fp(p0)} to {fp(p1)}) with the fitted "
-                   f"values and forecast of the selected model ({mname}). {imp_text}The median forecast for "
+        cal_text = (f"in the backtest the model's own 80% and 95% intervals contained {cov['raw_coverage80']} and "
+                    f"{cov['raw_coverage95']} of the actual values, so they were rescaled from the backtest errors "
+                    f"(coverage estimated leaving each origin out: {cov['coverage80']} and {cov['coverage95']})"
+                    if cal else f"in the backtest they contained {cov['coverage80']} and {cov['coverage95']} of the "
+                                "actual values")
+        caption = (f"Kuaishou quarterly e-commerce GMV (official figures, {fp(p0)} to {fp(p1)}) with the fit and "
+                   f"forecast of the selected method ({mname}; backtest mean MASE {mase['selected_mase']}, best "
+                   f"benchmark, the {bname}, {mase['best_benchmark_mase']}). {imp_text}The median forecast for "
                    f"{fp(nxt['period'])} is {money(nxt['yhat'], lang)} (95% interval {money(nxt['lo95'], lang)} "
                    f"to {money(nxt['hi95'], lang)}), for {fp(end['period'])} {money(end['yhat'], lang)} "
                    f"(95% interval {money(end['lo95'], lang)} to {money(end['hi95'], lang)}). Shaded bands are "
-                   f"80% and 95% prediction intervals. {src}")
+                   f"80% and 95% prediction intervals: {cal_text}. The dash-dotted line is the benchmark's "
+                   f"forecast. {src}")
         alt = (f"Line chart: Kuaishou's quarterly GMV rises from {money(history['value_std'].iloc[0], lang)} in "
                f"{fp(p0)}, peaking each fourth quarter ({money(peak['value_std'], lang)} in {fp(peak['period'])}); "
-               f"the dashed fit follows the data and the dotted forecast continues the seasonal pattern to "
-               f"{fp(end['period'])}.")
+               f"the dotted forecast continues the seasonal pattern to {fp(end['period'])} with bands that widen "
+               f"with the horizon; the dash-dotted line is the benchmark ({bname}).")
     return fig, FigureText(caption, alt)
 
 
@@ -438,9 +518,10 @@ def payment_fees(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.D
                  lang: str) -> tuple["Figure", FigureText]:
     """Kuaishou's payment-channel fees: the paper's points, the implied fee rate and the projection.
 
-    ``rates``: fee_rates.csv (points have a ``period``; ``range_min``/``range_mean``/``range_max``
-    rows carry the range); ``forecast``: forecasts rows of ``kuaishou_payment_fee_annual``;
-    ``implied``: fee_sensitivity rows of Kuaishou's official GMV (scenarios observed_min/max).
+    ``rates``: fee_rates.csv (points have a ``period``; ``range_min``, ``range_lo95``,
+    ``range_central``, ``range_hi95``, ``range_max`` rows carry the range and the rate
+    distribution); ``forecast``: forecasts rows of ``kuaishou_payment_fee_annual``;
+    ``implied``: fee_sensitivity rows of Kuaishou's official GMV (scenarios rate_lo95/rate_hi95).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -449,7 +530,7 @@ def payment_fees(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.D
     points = rates[rates["period"].notna() & (rates["period"].astype(str) != "")].copy()
     points["period"] = points["period"].astype(str)
     rng = rates.set_index("stat_id")
-    rmin, rmean, rmax = (float(rng.loc[f"range_{k}", "rate"]) for k in ("min", "mean", "max"))
+    rmin, rlo, rc, rhi, rmax = (float(rng.loc[f"range_{k}", "rate"]) for k in ("min", "lo95", "central", "hi95", "max"))
     forecast = forecast.sort_values("period")
     fig = new_figure(figsize=(6.3, 3.6))
     gs = fig.add_gridspec(1, 2, width_ratios=[3, 2], wspace=0.32)
@@ -459,12 +540,12 @@ def payment_fees(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.D
         return "^" if bound == "lower_bound" else "o"
 
     colours = {"annual": BLUE, "quarterly": VERMILLION}
-    # implied fees: observed rate range × official GMV
-    band = implied[implied["scenario"].isin(["observed_min", "observed_max"])]
+    # implied fees: the rate distribution's 95% range × official GMV
+    band = implied[implied["scenario"].isin(["rate_lo95", "rate_hi95"])]
     band = band.pivot_table(index="period", columns="scenario", values="fee").sort_index()
     if len(band):
         bx = [period_x(str(p)) for p in band.index]
-        ax.fill_between(bx, band["observed_min"] / scale, band["observed_max"] / scale, color=GREY,
+        ax.fill_between(bx, band["rate_lo95"] / scale, band["rate_hi95"] / scale, color=GREY,
                         alpha=0.25, linewidth=0, gid="implied")
     for rec in points.itertuples(index=False):
         c = colours.get(rec.resolution, BLUE)
@@ -482,12 +563,11 @@ def payment_fees(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.D
     ax.yaxis.set_major_formatter(number_formatter(lang))
     ax.set_ylabel(_pick(lang, f"支付渠道手续费（{unit}）", f"Payment-channel fees ({unit})"))
     ax.set_title(_pick(lang, "（a）手续费与推算", "(a) Fees and projection"), fontsize=9)
-    axr.axhspan(rmin * 100, rmax * 100, color=GREY, alpha=0.18, linewidth=0)
-    axr.axhline(rmean * 100, color=GREY, linestyle=":", linewidth=1.2, gid="rate_mean")
+    axr.axhspan(rlo * 100, rhi * 100, color=GREY, alpha=0.18, linewidth=0, gid="rate_band")
+    axr.axhline(rc * 100, color=GREY, linestyle=":", linewidth=1.2, gid="rate_central")
     year_axis(axr, first, max(_years(points["period"])))
-    lo, hi = rmin * 100, rmax * 100
-    pad = (hi - lo) * 0.8
-    axr.set_ylim(lo - pad, hi + pad)
+    pad = (rhi - rlo) * 0.5
+    axr.set_ylim((min(rlo, rmin) - pad) * 100, (max(rhi, rmax) + pad) * 100)
     axr.yaxis.set_major_formatter(number_formatter(lang).__class__(lambda v, _p=None: f"{v:.2f}%"))
     axr.set_ylabel(_pick(lang, "手续费率（占GMV，%）", "Fee rate (% of GMV)"))
     axr.set_title(_pick(lang, "（b）手续费率", "(b) Fee rate"), fontsize=9)
@@ -498,7 +578,7 @@ def payment_fees(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.D
                       label=_pick(lang, "下限（原文“超过”）", "Lower bound (\"over\")")),
                Line2D([], [], color=BLACK, marker="o", linestyle="none", label=_pick(lang, "确切值", "Exact")),
                Patch(facecolor=GREY, alpha=0.35,
-                     label=_pick(lang, "观测费率区间×官方GMV", "Observed rate range × official GMV")),
+                     label=_pick(lang, "费率95%范围×官方GMV", "Rate's 95% range × official GMV")),
                Line2D([], [], color=BLUE, linestyle=":", linewidth=1.8,
                       label=_pick(lang, "推算中位数", "Projection median"))] + _band_proxies(lang)
     ax.legend(handles=handles, loc="upper left", fontsize=6.5, ncol=1)
@@ -513,77 +593,94 @@ def payment_fees(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.D
     f_first, f_last = fp(forecast["period"].iloc[0]), fp(end["period"])
     if lang == "zh":
         caption = (f"快手支付渠道手续费：原论文给出的数据点（{pts_zh}；三角形为下限，原文称“超过”，"
-                   f"{len(points)}个点中有{n_lb}个）及其对应的手续费率（右图）：费率介于{rate_pct(rmin, lang)}"
-                   f"与{rate_pct(rmax, lang)}之间，均值{rate_pct(rmean, lang)}（点线）。灰色带为观测费率区间乘以"
-                   f"官方GMV；{f_first}至{f_last}为按所选GMV模型推算的全年手续费，{f_last}中位数为"
+                   f"{len(points)}个点中有{n_lb}个）及其对应的手续费率（右图），介于{rate_pct(rmin, lang)}与"
+                   f"{rate_pct(rmax, lang)}之间。费率分布以观测费率的对数均值与标准差为参数、在最低观测值处截断"
+                   f"（下限只会被超过），其中位数{rate_pct(rc, lang)}（点线）为本文所用的中心费率，95%范围为"
+                   f"{rate_pct(rlo, lang)}至{rate_pct(rhi, lang)}（浅灰带）。左图灰色带为该范围乘以官方GMV；"
+                   f"{f_first}至{f_last}为由快手年度GMV预测（季度预测加总）推算的全年手续费，{f_last}中位数为"
                    f"{money(end['yhat'], lang)}（95%区间{money(end['lo95'], lang)}至{money(end['hi95'], lang)}），"
                    f"阴影为80%与95%区间。{src}")
         alt = (f"两幅图。左图：快手支付渠道手续费，原论文数据点为{pts_zh}，推算值向{f_last}升至约"
-               f"{money(end['yhat'], lang)}。右图：各数据点的手续费率集中在{rate_pct(rmin, lang)}至"
-               f"{rate_pct(rmax, lang)}之间。")
+               f"{money(end['yhat'], lang)}。右图：各数据点的手续费率介于{rate_pct(rmin, lang)}至"
+               f"{rate_pct(rmax, lang)}之间，中心费率为{rate_pct(rc, lang)}。")
     else:
         caption = (f"Kuaishou's payment-channel fees: the original paper's figures ({pts_en}; triangles are lower "
                    f"bounds, printed as \"over\", {n_lb} of {len(points)} points) and the fee rates they imply "
-                   f"(right): between {rate_pct(rmin, lang)} and {rate_pct(rmax, lang)} of GMV, "
-                   f"{rate_pct(rmean, lang)} on average (dotted). The grey band is the observed rate range times "
-                   f"official GMV; {f_first} to {f_last} are full-year fees projected from the selected GMV model, "
-                   f"with a median of {money(end['yhat'], lang)} for {f_last} (95% interval "
-                   f"{money(end['lo95'], lang)} to {money(end['hi95'], lang)}); shaded bands are 80% and 95% "
-                   f"intervals. {src}")
+                   f"(right), between {rate_pct(rmin, lang)} and {rate_pct(rmax, lang)} of GMV. The rate "
+                   f"distribution takes the mean and standard deviation of the observed log rates and is truncated "
+                   f"below at the lowest (a lower bound can only be exceeded); its median, {rate_pct(rc, lang)} "
+                   f"(dotted), is the central rate used here, its 95% range {rate_pct(rlo, lang)} to "
+                   f"{rate_pct(rhi, lang)} (light band). The grey band on the left is that range times official GMV; "
+                   f"{f_first} to {f_last} are full-year fees projected from Kuaishou's annual GMV forecast (the sum "
+                   f"of its quarterly forecasts), with a median of {money(end['yhat'], lang)} for {f_last} (95% "
+                   f"interval {money(end['lo95'], lang)} to {money(end['hi95'], lang)}); shaded bands are 80% and "
+                   f"95% intervals. {src}")
         alt = (f"Two panels. Left: Kuaishou's payment-channel fees, the paper's points ({pts_en}) and a projection "
-               f"rising to about {money(end['yhat'], lang)} in {f_last}. Right: the implied fee rates, all between "
-               f"{rate_pct(rmin, lang)} and {rate_pct(rmax, lang)}.")
+               f"rising to about {money(end['yhat'], lang)} in {f_last}. Right: the implied fee rates, between "
+               f"{rate_pct(rmin, lang)} and {rate_pct(rmax, lang)}, with a central rate of {rate_pct(rc, lang)}.")
     return fig, FigureText(caption, alt)
 
 
 # --------------------------------------------------------------------------- 4 Douyin fee bill
 
-def douyin_fee_bill(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame", reliable: bool,
+def douyin_fee_bill(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
                     lang: str) -> tuple["Figure", FigureText]:
-    """What Douyin would pay a third-party payment channel at Kuaishou's observed fee rates.
+    """What Douyin would pay a third-party payment channel at Kuaishou's fee rate.
 
-    ``sensitivity``: fee_sensitivity rows of ``douyin_ecommerce_gmv_annual`` (period, gmv_basis,
-    gmv, scenario, rate, fee); ``forecast``: forecasts rows of ``douyin_thirdparty_fee_annual``;
-    ``reliable``: whether the Douyin GMV model behind the forecast passed its backtest.
+    ``sensitivity``: fee_sensitivity rows of Douyin's GMV estimates (one series per scope;
+    series_id, period, gmv_basis, gmv, scenario, rate, fee); ``forecast``: the scenario rows of
+    ``douyin_thirdparty_fee_annual`` (one path per scenario rule, no interval).
     """
     import numpy as np
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     scale, unit = MONEY_SCALE[lang]
-    hist = sensitivity[sensitivity["gmv_basis"].astype(str).str.startswith("media_estimate")].copy()
+    hist = sensitivity.copy()
     hist["period"] = hist["period"].astype(str)
-    wide = hist.pivot_table(index="period", columns="scenario", values="fee").sort_index()
-    forecast = forecast.sort_values("period")
-    fig = new_figure(figsize=(6.3, 3.6))
-    gs = fig.add_gridspec(1, 2, width_ratios=[3, 2], wspace=0.3)
+    scopes = sorted(hist["series_id"].unique())
+    fig = new_figure(figsize=(6.3, 4.4))
+    gs = fig.add_gridspec(1, 2, width_ratios=[3, 2], wspace=0.3, bottom=0.3)
     ax, axs = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
-    x = [period_x(p) for p in wide.index]
-    mean, lo, hi = wide["observed_mean"], wide["observed_min"], wide["observed_max"]
-    ax.bar(x, mean / scale, width=0.6, color=BLUE, alpha=0.85, gid="bill")
-    ax.errorbar(x, mean / scale, yerr=[(mean - lo) / scale, (hi - mean) / scale], fmt="none",
-                ecolor=BLACK, elinewidth=1, capsize=2.5)
-    fx = [period_x(str(p)) for p in forecast["period"]]
-    _fan(ax, fx, forecast, None, scale, VERMILLION, "douyin_thirdparty_fee_annual")
+    latest = hist["period"].max()
+    base = hist[(hist["period"] == latest) & (hist["scenario"] == "central")]
+    base_sid = str(base["series_id"].iloc[0])
+    handles = []
+    for k, (sid, (colour, marker)) in enumerate(_scope_styles(scopes, base_sid).items()):
+        g = hist[hist["series_id"] == sid]
+        wide = g.pivot_table(index=["period", "gmv"], columns="scenario", values="fee").reset_index()
+        wide = wide.groupby("period").agg({"central": ["min", "max"], "rate_lo95": "min", "rate_hi95": "max"})
+        x = np.array([period_x(p) for p in wide.index]) + (k - (len(scopes) - 1) / 2) * 0.08
+        mid = (wide[("central", "min")] + wide[("central", "max")]) / 2
+        lo, hi = wide[("rate_lo95", "min")], wide[("rate_hi95", "max")]
+        ax.errorbar(x, mid / scale, yerr=[(mid - lo) / scale, (hi - mid) / scale], fmt=marker, color=colour,
+                    markerfacecolor="white", markersize=5, elinewidth=1, capsize=2, gid=f"bill:{sid}")
+        handles.append(Line2D([], [], color=colour, marker=marker, markerfacecolor="white", linestyle="none",
+                              label=series_name(sid, lang)))
+    forecast = forecast.sort_values("period")
+    wide_fc = forecast.pivot_table(index="period", columns="model", values="yhat").sort_index()
+    y0 = float(base["fee"].iloc[0])
+    xs = [period_x(latest)] + [period_x(str(p)) for p in wide_fc.index]
+    ax.fill_between(xs, [y0 / scale] + list(wide_fc.min(axis=1) / scale), [y0 / scale] + list(wide_fc.max(axis=1) / scale),
+                    facecolor="none", edgecolor=BLUE, hatch="///", linewidth=0.0, alpha=0.6, gid="scenario")
+    handles.append(Patch(facecolor="none", edgecolor=BLUE, hatch="///",
+                         label=_pick(lang, "情景区间（非预测区间）", "Scenario range (not a prediction interval)")))
+    handles.append(Line2D([], [], color=BLACK, marker="|", markersize=8, linestyle="none",
+                          label=_pick(lang, "费率95%范围", "Rate's 95% range")))
     log_y(ax, lang, subs=(1.0, 2.0, 5.0))
-    first, last = int(wide.index[0][:4]), int(str(forecast["period"].iloc[-1])[:4])
+    first, last = int(hist["period"].min()[:4]), int(str(wide_fc.index[-1])[:4])
     year_axis(ax, first, last)
     ax.tick_params(axis="x", which="minor", labelsize=7)
     ax.set_ylabel(_pick(lang, f"估计手续费（{unit}，对数刻度）", f"Estimated fees ({unit}, log scale)"))
-    ax.set_title(_pick(lang, "（a）按年估计与预测", "(a) By year, with forecast"), fontsize=9)
-    handles = [Line2D([], [], color=BLUE, marker="s", markersize=7, linestyle="none",
-                      label=_pick(lang, "媒体估计GMV×观测均值费率", "Media-estimate GMV × mean rate")),
-               Line2D([], [], color=BLACK, marker="|", markersize=8, linestyle="none",
-                      label=_pick(lang, "观测费率区间", "Observed rate range")),
-               Line2D([], [], color=VERMILLION, linestyle=":", linewidth=1.8,
-                      label=_pick(lang, "预测中位数", "Forecast median"))] + _band_proxies(lang)
-    ax.legend(handles=handles, loc="upper left", fontsize=6.5)
+    ax.set_title(_pick(lang, "（a）各口径GMV估计×中心费率", "(a) Each GMV estimate × central rate"), fontsize=9)
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=6,
+               frameon=False)
 
-    latest = wide.index[-1]
-    sens = hist[hist["period"] == latest].sort_values("rate")
+    sens = hist[(hist["series_id"] == base_sid) & (hist["period"] == latest)].sort_values("rate")
     axs.plot(sens["rate"] * 100, sens["fee"] / scale, color=BLUE, marker="o", gid="sensitivity")
-    axs.axvspan(float(lo_rate := sens.loc[sens["scenario"] == "observed_min", "rate"].iloc[0]) * 100,
-                float(hi_rate := sens.loc[sens["scenario"] == "observed_max", "rate"].iloc[0]) * 100,
-                color=GREY, alpha=0.25, linewidth=0)
+    r_lo = float(sens.loc[sens["scenario"] == "rate_lo95", "rate"].iloc[0])
+    r_hi = float(sens.loc[sens["scenario"] == "rate_hi95", "rate"].iloc[0])
+    axs.axvspan(r_lo * 100, r_hi * 100, color=GREY, alpha=0.25, linewidth=0)
     axs.set_xlim(0, float(sens["rate"].max()) * 100 * 1.08)
     axs.set_ylim(0, float(sens["fee"].max()) / scale * 1.12)
     top = float(sens["rate"].max()) * 100
@@ -596,45 +693,47 @@ def douyin_fee_bill(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame", relia
                          f"Fees in {format_period(latest, lang)} ({unit})"))
     axs.set_title(_pick(lang, f"（b）{format_period(latest, lang)}：随费率变化",
                         f"(b) {format_period(latest, lang)}: by fee rate"), fontsize=9)
-    axs.text(float(hi_rate) * 100, float(sens["fee"].max()) / scale * 1.02,
-             _pick(lang, " 观测区间", " observed"), fontsize=7, color=GREY, ha="left", va="bottom")
+    axs.text(r_hi * 100, float(sens["fee"].max()) / scale * 1.02, _pick(lang, " 费率95%范围", " rate's 95% range"),
+             fontsize=7, color=GREY, ha="left", va="bottom")
     src = _sources(lang, SRC_MEDIA, SRC_PAPER, SRC_MODELS)
     source_line(fig, src)
 
     fp = lambda p: format_period(str(p), lang)  # noqa: E731
-    end = forecast.iloc[-1]
-    rlo, rhi = sens.iloc[0], sens.iloc[-1]
-    gmv_latest = float(sens["gmv"].iloc[0])
-    warn = ("" if reliable else _pick(lang, "所依据的抖音GMV模型未通过回测检验，预测仅作示意。",
-                                      "The Douyin GMV model behind it failed its backtest, so the forecast is "
-                                      "only indicative. "))
+    central = sens[sens["scenario"] == "central"].iloc[0]
+    lo_row = sens[sens["scenario"] == "rate_lo95"].iloc[0]
+    hi_row = sens[sens["scenario"] == "rate_hi95"].iloc[0]
+    illus = sens[sens["scenario"].str.startswith("illustrative")]
+    end = wide_fc.index[-1]
+    rules = [model_name(r, lang) for r in wide_fc.columns]
+    s_lo, s_hi = float(wide_fc.loc[end].min()), float(wide_fc.loc[end].max())
     if lang == "zh":
-        caption = (f"抖音若通过第三方支付通道结算的估计手续费（假设情景）：抖音电商GMV（媒体估计）乘以快手观测到的"
-                   f"手续费率（{rate_pct(float(lo_rate), lang)}至{rate_pct(float(hi_rate), lang)}），即自有支付牌照可省下的费用。"
-                   f"{fp(latest)}按均值费率约为{money(mean.iloc[-1], lang)}（区间{money(lo.iloc[-1], lang)}至"
-                   f"{money(hi.iloc[-1], lang)}，GMV为{money(gmv_latest, lang)}）。右图为{fp(latest)}手续费随费率的变化："
-                   f"费率为{rate_pct(float(rlo['rate']), lang)}时为{money(rlo['fee'], lang)}，为"
-                   f"{rate_pct(float(rhi['rate']), lang)}时为{money(rhi['fee'], lang)}。{fp(forecast['period'].iloc[0])}"
-                   f"至{fp(end['period'])}为预测（{fp(end['period'])}中位数{money(end['yhat'], lang)}，95%区间"
-                   f"{money(end['lo95'], lang)}至{money(end['hi95'], lang)}）。{warn}左图纵轴为对数刻度。{src}")
-        alt = (f"两幅图。左图（对数纵轴）：抖音估计手续费逐年上升，{fp(wide.index[0])}约{money(mean.iloc[0], lang)}，"
-               f"{fp(latest)}约{money(mean.iloc[-1], lang)}，预测向{fp(end['period'])}延伸且区间很宽。右图：{fp(latest)}"
-               f"手续费随费率线性上升，自{money(rlo['fee'], lang)}至{money(rhi['fee'], lang)}。")
+        ill = "，".join(f"费率为{rate_pct(float(r.rate), lang)}时为{money(r.fee, lang)}" for r in illus.itertuples())
+        caption = (f"抖音若通过第三方支付通道结算的估计手续费（假设情景）：抖音电商GMV的各口径媒体估计（{len(scopes)}种口径，"
+                   f"标记各异）乘以快手的中心手续费率{rate_pct(float(central['rate']), lang)}，误差线为费率95%范围"
+                   f"（{rate_pct(float(lo_row['rate']), lang)}至{rate_pct(float(hi_row['rate']), lang)}）。"
+                   f"{fp(latest)}（{series_name(base_sid, lang)}）约为{money(central['fee'], lang)}（{money(lo_row['fee'], lang)}"
+                   f"至{money(hi_row['fee'], lang)}）。右图为{fp(latest)}手续费随费率的变化（示意费率：{ill}）。"
+                   f"斜线区域为情景区间而非预测：{fp(end)}介于{money(s_lo, lang)}与{money(s_hi, lang)}之间"
+                   f"（{_list(rules, lang)}）。左图纵轴为对数刻度。{src}")
+        alt = (f"两幅图。左图（对数纵轴）：抖音各口径GMV估计对应的手续费，{fp(latest)}约{money(central['fee'], lang)}，"
+               f"其后为至{fp(end)}的情景区间（{money(s_lo, lang)}至{money(s_hi, lang)}）。右图：{fp(latest)}手续费随费率"
+               f"线性上升。")
     else:
+        ill = ", ".join(f"{money(r.fee, lang)} at {rate_pct(float(r.rate), lang)}" for r in illus.itertuples())
         caption = (f"Douyin's estimated fee bill if it settled through a third-party payment channel (a hypothetical): "
-                   f"Douyin e-commerce GMV (media estimates) times the fee rates observed at Kuaishou "
-                   f"({rate_pct(float(lo_rate), lang)} to {rate_pct(float(hi_rate), lang)}), i.e. what owning a payment "
-                   f"licence saves. For {fp(latest)} it is about {money(mean.iloc[-1], lang)} at the mean rate (range "
-                   f"{money(lo.iloc[-1], lang)} to {money(hi.iloc[-1], lang)}, on GMV of {money(gmv_latest, lang)}). The "
-                   f"right panel varies the rate for {fp(latest)}: {money(rlo['fee'], lang)} at "
-                   f"{rate_pct(float(rlo['rate']), lang)}, {money(rhi['fee'], lang)} at {rate_pct(float(rhi['rate']), lang)}. "
-                   f"{fp(forecast['period'].iloc[0])} to {fp(end['period'])} are forecasts (median for {fp(end['period'])} "
-                   f"{money(end['yhat'], lang)}, 95% interval {money(end['lo95'], lang)} to {money(end['hi95'], lang)}). "
-                   f"{warn}Left panel on a log scale. {src}")
-        alt = (f"Two panels. Left (log scale): Douyin's estimated fees rise every year, from about "
-               f"{money(mean.iloc[0], lang)} in {fp(wide.index[0])} to about {money(mean.iloc[-1], lang)} in "
-               f"{fp(latest)}, with a wide forecast band to {fp(end['period'])}. Right: the {fp(latest)} bill grows "
-               f"linearly with the fee rate, from {money(rlo['fee'], lang)} to {money(rhi['fee'], lang)}.")
+                   f"Douyin's e-commerce GMV, as media estimates of {len(scopes)} different scopes (each its own "
+                   f"marker), times Kuaishou's central fee rate of {rate_pct(float(central['rate']), lang)}; error "
+                   f"bars span the rate's 95% range ({rate_pct(float(lo_row['rate']), lang)} to "
+                   f"{rate_pct(float(hi_row['rate']), lang)}). For {fp(latest)} ({series_name(base_sid, lang)}) it "
+                   f"is about {money(central['fee'], lang)} ({money(lo_row['fee'], lang)} to "
+                   f"{money(hi_row['fee'], lang)}). The right panel varies the rate for {fp(latest)} (illustrative "
+                   f"rates: {ill}). The hatched area is a scenario range, not a forecast: for {fp(end)} between "
+                   f"{money(s_lo, lang)} and {money(s_hi, lang)} ({_list(rules, lang)}). Left panel on a log scale. "
+                   f"{src}")
+        alt = (f"Two panels. Left (log scale): Douyin's fee bill for each GMV estimate, about "
+               f"{money(central['fee'], lang)} in {fp(latest)}, then a scenario range to {fp(end)} "
+               f"({money(s_lo, lang)} to {money(s_hi, lang)}). Right: the {fp(latest)} bill grows linearly with "
+               f"the fee rate.")
     return fig, FigureText(caption, alt)
 
 
@@ -1005,94 +1104,87 @@ def douyin_pay_timeline(events: "pd.DataFrame", lang: str) -> tuple["Figure", Fi
 
 # --------------------------------------------------------------------------- 9 backtest
 
-def backtest_errors(backtest: "pd.DataFrame", selection: "pd.DataFrame", lang: str,
-                    metric: str = "MAPE") -> tuple["Figure", FigureText]:
-    """Backtest MAPE by model and horizon, one panel per series; the selected model is marked."""
+def backtest_errors(summary: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
+    """Backtest MASE of every method by horizon, one panel per series with scored forecasts;
+    benchmarks are marked as such and the selected method is in bold.
+
+    ``summary``: backtest_summary.csv; ``selection``: model_selection.csv.
+    """
     from matplotlib.lines import Line2D
 
-    bt = backtest[backtest["metric"] == metric]
     sel = selection.set_index("series_id")
-    series_ids = [s for s in sel.index if s in set(bt["series_id"])]
-    horizons = sorted(int(h) for h in bt["horizon"].unique())
+    scored = summary[summary["n_scored"] > 0]
+    series_ids = [s for s in sel.index if s in set(scored["series_id"])]
+    horizons = sorted(int(h) for h in scored["horizon"].unique())
     markers = ["o", "s", "^", "D"]
     colours = [BLUE, VERMILLION, GREEN, PURPLE]
-    nmodels = [len(bt[bt["series_id"] == s]["model"].unique()) for s in series_ids]
-    fig = new_figure(figsize=(6.3, 1.2 + 0.42 * sum(nmodels)))
-    gs = fig.add_gridspec(len(series_ids), 1, height_ratios=nmodels, hspace=0.55)
+    nmethods = [len(summary[summary["series_id"] == s]["model"].unique()) for s in series_ids]
+    fig = new_figure(figsize=(6.3, 1.3 + 0.36 * sum(nmethods)))
+    gs = fig.add_gridspec(len(series_ids), 1, height_ratios=nmethods, hspace=0.6)
     axes = [fig.add_subplot(gs[i]) for i in range(len(series_ids))]
-    vals = bt["value"].dropna()
-    lo, hi = float(vals[vals > 0].min()), float(vals.max())
+    hi = float(scored["mase"].max())
     facts = []
     for ax, sid in zip(axes, series_ids):
-        d = bt[bt["series_id"] == sid]
-        models = list(dict.fromkeys(d["model"]))
+        d = summary[summary["series_id"] == sid]
+        methods = list(dict.fromkeys(d["model"]))
         chosen = str(sel.loc[sid, "selected_model"])
-        failed: dict[str, list] = {}
+        kinds = dict(zip(d["model"], d["kind"]))
         for k, h in enumerate(horizons):
             dh = d[d["horizon"] == h].set_index("model")
-            ys = [len(models) - 1 - m + (k - (len(horizons) - 1) / 2) * 0.22 for m in range(len(models))]
-            xs = [float(dh.loc[m, "value"]) if m in dh.index else float("nan") for m in models]
-            ax.plot(xs, ys, linestyle="none", marker=markers[k % 4], color=colours[k % 4], markersize=5,
-                    gid=f"mape:{sid}:h{h}")
-            for m, (x, y) in enumerate(zip(xs, ys)):
-                if x != x:
-                    failed.setdefault(models[m], []).append((h, y))
-        for m, fails in failed.items():
-            row = len(models) - 1 - models.index(m)
-            every = len(fails) == len(horizons)
-            what = _pick(lang, "无预测", "no forecast") if every else _pick(
-                lang, "提前" + "、".join(str(h) for h, _ in fails) + "期无预测",
-                "no forecast " + ", ".join(str(h) for h, _ in fails) + " ahead")
-            ax.text(lo / 1.5, row if every else fails[0][1], what, fontsize=6.5, color=GREY, va="center")
-        labels = [model_name(m, lang) + (_pick(lang, "（选定）", " (selected)") if m == chosen else "")
-                  for m in models]
-        ax.set_yticks(range(len(models) - 1, -1, -1), labels, fontsize=7.5)
-        for t, m in zip(ax.get_yticklabels(), models):
+            ys = [len(methods) - 1 - m + (k - (len(horizons) - 1) / 2) * 0.18 for m in range(len(methods))]
+            xs = [float(dh.loc[m, "mase"]) if m in dh.index and dh.loc[m, "n_scored"] > 0 else float("nan")
+                  for m in methods]
+            ax.plot(xs, ys, linestyle="none", marker=markers[k % 4], color=colours[k % 4], markersize=4.5,
+                    gid=f"mase:{sid}:h{h}")
+        ax.axvline(1.0, color=GREY, linewidth=0.8, linestyle=":")
+        labels = [model_name(m, lang) + (_pick(lang, "（基准）", " (benchmark)") if kinds[m] == "benchmark" else "")
+                  + (_pick(lang, "（入选）", " (selected)") if m == chosen else "") for m in methods]
+        ax.set_yticks(range(len(methods) - 1, -1, -1), labels, fontsize=7)
+        for t, m in zip(ax.get_yticklabels(), methods):
             if m == chosen:
                 t.set_fontweight("bold")
-        ax.set_ylim(-0.6, len(models) - 0.4)
-        ax.set_xscale("log")
-        ax.set_xlim(lo / 1.6, hi * 1.6)
-        from matplotlib.ticker import LogLocator
-        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.xaxis.set_major_formatter(number_formatter(lang).__class__(
-            lambda v, _p=None: (f"{v:,.0f}%" if lang == "en" else f"{v:.0f}%") if v >= 1 else f"{v:g}%"))
+            elif kinds[m] == "benchmark":
+                t.set_color(GREY)
+        ax.set_ylim(-0.6, len(methods) - 0.4)
+        ax.set_xlim(0, hi * 1.08)
+        ax.xaxis.set_major_formatter(number_formatter(lang))
         ax.grid(True, axis="x", which="major")
         ax.grid(False, axis="y")
-        ax.set_title(series_name(sid, lang), fontsize=8.5)
-        best = d[d["model"] == chosen]
-        facts.append(dict(sid=sid, chosen=chosen, mape={int(r.horizon): float(r.value)
-                                                       for r in best.itertuples(index=False)}))
-    axes[-1].set_xlabel(_pick(lang, f"回测{metric}（对数刻度）", f"Backtest {metric} (log scale)"))
+        n_or = int(sel.loc[sid, "n_origins"])
+        ax.set_title(series_name(sid, lang) + _pick(lang, f"（{n_or}个起点）", f" ({n_or} origins)"), fontsize=8.5)
+        facts.append(dict(sid=sid, chosen=chosen, n_origins=n_or, mase=float(sel.loc[sid, "selected_mase"]),
+                          bench=str(sel.loc[sid, "best_benchmark"]), bench_mase=float(sel.loc[sid, "best_benchmark_mase"])))
+    axes[-1].set_xlabel(_pick(lang, "回测MASE（平均绝对比例误差；1 = 样本内（季节）朴素法的误差）",
+                              "Backtest MASE (mean absolute scaled error; 1 = the in-sample (seasonal) naive error)"))
     handles = [Line2D([], [], linestyle="none", marker=markers[k % 4], color=colours[k % 4],
                       label=_pick(lang, f"提前{h}期", f"{h} step{'s' if h > 1 else ''} ahead"))
                for k, h in enumerate(horizons)]
     axes[0].legend(handles=handles, loc="lower right", fontsize=7, ncol=len(horizons),
-                   bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
-    src = _sources(lang, ("本文模型的滚动起点回测（基于快手业绩公告与媒体报道的数据）",
-                          "rolling-origin backtests of this paper's models (data: Kuaishou results "
-                          "announcements and media reports)"))
+                   bbox_to_anchor=(1.0, 1.12), borderaxespad=0.2)
+    src = _sources(lang, ("本文方法的时间序列交叉验证（基于快手业绩公告的数据）",
+                          "time-series cross-validation of this paper's methods (data: Kuaishou results "
+                          "announcements)"))
     source_line(fig, src)
 
     def fm(x: float) -> str:
-        return pct(x, lang, 1) if x == x else _pick(lang, "无", "n/a")
+        return f"{x:.2f}"
 
     if lang == "zh":
-        per = [f"{series_name(f['sid'], lang)}选定{model_name(f['chosen'], lang)}（"
-               + "，".join(f"提前{h}期{fm(v)}" for h, v in sorted(f["mape"].items())) + "）" for f in facts]
-        caption = (f"各序列候选模型的回测平均绝对百分比误差（{metric}），按预测步长（提前"
-                   f"{'、'.join(str(h) for h in horizons)}期）分列；滚动起点、扩展窗口，每个起点只用此前的数据拟合。"
-                   f"选定的模型以粗体标出：" + "；".join(per) + "。横轴为对数刻度。" + src)
-        alt = (f"点图：{len(facts)}个序列中各候选模型在各预测步长上的回测误差，误差范围为{fm(lo)}至{fm(hi)}；"
-               + "；".join(per) + "。")
+        per = [f"{series_name(f['sid'], lang)}（{f['n_origins']}个起点）入选{model_name(f['chosen'], lang)}，平均MASE为"
+               f"{fm(f['mase'])}，最佳基准{model_name(f['bench'], lang)}为{fm(f['bench_mase'])}" for f in facts]
+        caption = (f"各序列候选方法与基准方法的回测平均绝对比例误差（MASE），按预测步长（提前"
+                   f"{'、'.join(str(h) for h in horizons)}期）分列；扩展窗口的时间序列交叉验证，每个起点只用此前的数据。"
+                   f"MASE以样本内（季节）朴素法的误差为单位，点线为1。入选方法以粗体标出，基准为灰色：" + "；".join(per)
+                   + "。" + src)
+        alt = f"点图：{len(facts)}个序列中各方法在各预测步长上的回测MASE；" + "；".join(per) + "。"
     else:
-        per = [f"for {series_name(f['sid'], lang)} the {model_name(f['chosen'], lang)} ("
-               + ", ".join(f"{fm(v)} {h} step{'s' if h > 1 else ''} ahead" for h, v in sorted(f["mape"].items()))
-               + ")" for f in facts]
-        caption = (f"Backtest mean absolute percentage error ({metric}) of each candidate model, by forecast horizon "
-                   f"({_list([str(h) for h in horizons], lang)} steps ahead); rolling origin, expanding window, each "
-                   f"origin fitted only on earlier data. The selected models are in bold: " + "; ".join(per)
-                   + ". Log scale. " + src)
-        alt = (f"Dot plot of each candidate model's backtest error by horizon for {len(facts)} series, ranging from "
-               f"{fm(lo)} to {fm(hi)}; " + "; ".join(per) + ".")
+        per = [f"for {series_name(f['sid'], lang)} ({f['n_origins']} origins) the {model_name(f['chosen'], lang)} is "
+               f"selected with a mean MASE of {fm(f['mase'])}, against {fm(f['bench_mase'])} for the best benchmark, "
+               f"the {model_name(f['bench'], lang)}" for f in facts]
+        caption = (f"Backtest mean absolute scaled error (MASE) of every candidate and benchmark, by forecast horizon "
+                   f"({_list([str(h) for h in horizons], lang)} steps ahead); expanding-window time-series "
+                   f"cross-validation, each origin fitted only on earlier data. MASE is in units of the in-sample "
+                   f"(seasonal) naive error; the dotted line is 1. The selected methods are in bold, benchmarks in "
+                   f"grey: " + "; ".join(per) + ". " + src)
+        alt = (f"Dot plot of each method's backtest MASE by horizon for {len(facts)} series; " + "; ".join(per) + ".")
     return fig, FigureText(caption, alt)

@@ -24,7 +24,17 @@ STATUS_WORDS = {
 SERIES_NAMES = {
     "kuaishou_ecommerce_gmv_annual": ("快手电商GMV（年度）", "Kuaishou e-commerce GMV (annual)"),
     "kuaishou_ecommerce_gmv_quarterly": ("快手电商GMV（季度）", "Kuaishou e-commerce GMV (quarterly)"),
-    "douyin_ecommerce_gmv_annual": ("抖音电商GMV（年度，媒体估计）", "Douyin e-commerce GMV (annual, media estimates)"),
+    # Douyin: media estimates of different scope, one series per scope (never joined into one path)
+    "douyin_livestream_gmv_annual": ("抖音直播电商GMV（媒体估计）", "Douyin livestream-commerce GMV (media estimate)"),
+    "douyin_ecommerce_gmv_ebrun": ("抖音电商GMV（含跳转第三方平台成交，亿邦动力口径，媒体估计）",
+                                   "Douyin e-commerce GMV incl. redirected sales (Ebrun's scope, media estimate)"),
+    "douyin_ecommerce_gmv_caixin": ("抖音电商GMV（财新口径，媒体估计）", "Douyin e-commerce GMV (Caixin's scope, media estimates)"),
+    "douyin_ecommerce_gmv_information": ("抖音电商GMV（The Information口径，媒体估计）",
+                                         "Douyin e-commerce GMV (The Information's scope, media estimate)"),
+    "douyin_ecommerce_gmv_latepost": ("抖音电商GMV（晚点LatePost口径，不含商品卡，媒体估计）",
+                                      "Douyin e-commerce GMV (LatePost's scope, excl. product cards, media estimate)"),
+    "douyin_ecommerce_gmv_36kr": ("抖音电商GMV（36氪口径，含商品卡，媒体估计）",
+                                  "Douyin e-commerce GMV (36Kr's scope, incl. product cards, media estimates)"),
     "nbs_online_retail_sales": ("全国网上零售额", "Online retail sales"),
     "nbs_online_retail_sales_growth": ("全国网上零售额同比增速", "Online retail sales, growth"),
     "nbs_physical_online_retail_sales": ("实物商品网上零售额", "Physical goods sold online"),
@@ -183,29 +193,43 @@ def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
     return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 16])
 
 
-def model_summary_table(backtest: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> str:
-    """Backtest errors of every model per series, and which one the rule selected."""
-    from analysis.values import MODEL_NAMES
+def model_summary_table(summary: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> str:
+    """Every method's backtest per series: origins and forecasts scored, mean MASE and MAPE,
+    coverage of its 80% and 95% intervals, and which method the rule selected."""
+    from analysis.values import model_name
 
     i = 0 if lang == "zh" else 1
-    mape = backtest[backtest["metric"] == "MAPE"].pivot_table(
-        index=["series_id", "model"], columns="horizon", values="value", aggfunc="first")
-    counts = backtest[backtest["metric"] == "n"].pivot_table(
-        index=["series_id", "model"], columns="horizon", values="value", aggfunc="first")
+    sel = selection.set_index("series_id")
+
+    def pct(x: float) -> str:
+        return "—" if x != x else f"{x * 100:.0f}%"
+
     rows = []
-    for sel in selection.itertuples(index=False):
-        name = SERIES_NAMES[sel.series_id][i]
-        span = f"{format_period(str(sel.first), lang)}–{format_period(str(sel.last), lang)}"
-        for model in sorted(mape.loc[sel.series_id].index):
-            errs = [mape.loc[(sel.series_id, model)].get(h) for h in (1, 2)]
-            ns = [counts.loc[(sel.series_id, model)].get(h) for h in (1, 2)]
-            shown = [("—" if e != e or e is None else f"{e:.1f}%") + (f" (n={int(n)})" if n == n and n else "")
-                     for e, n in zip(errs, ns)]
-            chosen = model == sel.selected_model
-            mark = ("✓" if sel.reliable in (True, "True") else "✓（不可靠）" if lang == "zh" else "✓ (unreliable)") if chosen else ""
-            rows.append([name, span, MODEL_NAMES[model][i], *shown, mark])
-    header = (["序列", "样本", "模型", "一步MAPE", "两步MAPE", "入选"] if lang == "zh"
-              else ["Series", "Sample", "Model", "MAPE, 1 step", "MAPE, 2 steps", "Selected"])
-    caption = ("模型回测误差（滚动起点、扩展窗口）与入选模型" if lang == "zh"
-               else "Backtest errors (rolling origin, expanding window) and the selected model")
-    return pipe_table(header, rows, caption, "tbl-models", [14, 10, 14, 8, 8, 6])
+    for sid in sel.index:
+        g = summary[summary["series_id"] == sid]
+        for model, m in g.groupby("model", sort=False):
+            n = m["n_scored"].astype(float)
+            if n.sum() == 0:
+                continue
+
+            def mean(col: str) -> float:
+                ok = m[col].notna()
+                return float((m.loc[ok, col] * n[ok]).sum() / n[ok].sum()) if ok.any() else float("nan")
+
+            kind = str(m["kind"].iloc[0])
+            kind_word = {"benchmark": ("基准", "benchmark"), "model": ("模型", "model"),
+                         "aggregate": ("季度加总", "sum of quarters")}[kind][i]
+            mark = "✓" if model == sel.loc[sid, "selected_model"] else ""
+            origins = int(m.loc[m["horizon"] == m["horizon"].min(), "n_scored"].iloc[0])
+            rows.append([SERIES_NAMES[sid][i], model_name(model, lang), kind_word, str(origins), str(int(n.sum())),
+                         f"{mean('mase'):.2f}", f"{mean('mape'):.1f}%", pct(mean("coverage80")),
+                         pct(mean("coverage95")), mark])
+    header = (["序列", "方法", "类别", "起点数", "评分预测数", "平均MASE", "平均MAPE", "80%区间覆盖率", "95%区间覆盖率", "入选"]
+              if lang == "zh" else
+              ["Series", "Method", "Kind", "Origins", "Forecasts scored", "Mean MASE", "Mean MAPE",
+               "80% coverage", "95% coverage", "Selected"])
+    caption = ("时间序列交叉验证（扩展窗口）：各方法的回测误差、区间覆盖率（方法自身的区间，未校准）与入选方法"
+               if lang == "zh" else
+               "Time-series cross-validation (expanding window): each method's backtest errors, the coverage of its "
+               "own (uncalibrated) intervals, and the selected method")
+    return pipe_table(header, rows, caption, "tbl-models", [12, 14, 6, 4, 5, 5, 5, 5, 5, 4])

@@ -94,15 +94,30 @@ def _flat_keys(d: dict[str, Any], prefix: str = "") -> set[str]:
     return keys
 
 
-MODEL_NAMES = {
-    "loglinear_trend": ("对数线性趋势模型", "log-linear trend"),
-    "holt_damped": ("阻尼Holt线性趋势模型", "damped Holt linear trend"),
-    "gompertz": ("Gompertz饱和曲线", "Gompertz saturating curve"),
-    "seasonal_trend": ("含季节项的对数线性趋势模型", "log-linear trend with quarterly seasonality"),
+RECENT_QUARTERS = 6  # the quarters whose year-on-year growth the results quote as "recent"
+WORDS = {
+    "zh": {"pp": "{}个百分点", "and": "、", "last_and": "和", "model": "本文", "beats": "优于", "none": "—",
+           "verdict_model": "低于最佳基准，因而入选",
+           "verdict_benchmark": "没有候选模型优于最佳基准，因此以基准方法的预测为准",
+           "interval_model": "与名义水平相差不超过{tol}，因此保留模型自身的区间",
+           "interval_empirical": "与名义水平相差超过{tol}，因此按各预测步长的回测误差对区间做了重新标定"},
+    "en": {"pp": "{} percentage points", "and": ", ", "last_and": " and ", "model": "model", "beats": "beats",
+           "none": "—", "verdict_model": "below the best benchmark's, so it is selected",
+           "verdict_benchmark": "no candidate beats the best benchmark, so the benchmark's forecast is used",
+           "interval_model": "within {tol} of the nominal levels, so the model's own intervals are kept",
+           "interval_empirical": "more than {tol} away from the nominal levels, so the intervals were rescaled "
+                                 "horizon by horizon from the backtest errors"},
 }
-SERIES_KEYS = {"kuaishou_ecommerce_gmv_annual": "ks_annual",
-               "kuaishou_ecommerce_gmv_quarterly": "ks_quarterly",
-               "douyin_ecommerce_gmv_annual": "dy_annual"}
+
+
+def model_name(model: str, lang: str) -> str:
+    """A registered model's name in ``lang`` (analysis/models/<model>.py), or a scenario rule's."""
+    from analysis import models
+    from analysis.models._scenarios import SCENARIOS
+
+    if model in SCENARIOS:
+        return SCENARIOS[model][0 if lang == "zh" else 1]
+    return models.get(model).label(lang)
 
 
 def three_figures(x: float) -> float:
@@ -118,6 +133,21 @@ def _pct(fraction: float, decimals: int = 1) -> str:
     return f"{fraction * 100:.{decimals}f}%"
 
 
+def _signed_pct(fraction: float, lang: str, decimals: int = 0) -> str:
+    """A growth rate: +15% in English; in Chinese the prose says 增长, so no plus sign."""
+    sign = "−" if fraction < 0 else ("+" if lang == "en" else "")
+    return f"{sign}{abs(fraction) * 100:.{decimals}f}%"
+
+
+def _mase(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def _join(items: list[str], lang: str) -> str:
+    w = WORDS[lang]
+    return items[0] if len(items) == 1 else w["and"].join(items[:-1]) + w["last_and"] + items[-1]
+
+
 def _interval(prefix: str, fc: dict[str, float], lang: str, period: str | None = None) -> dict[str, str]:
     extra = {f"{prefix}_period": format_period(period, lang)} if period else {}
     return {**extra, prefix: _money(fc["yhat"], lang), f"{prefix}_lo95": _money(fc["lo95"], lang),
@@ -125,52 +155,101 @@ def _interval(prefix: str, fc: dict[str, float], lang: str, period: str | None =
             f"{prefix}_hi80": _money(fc["hi80"], lang)}
 
 
-def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...], tie_pp: float,
-                 unreliable_mape: float) -> dict[str, Any]:
-    """Selected models, backtest errors, forecasts, fee rates and Douyin's fee bill."""
-    i = 0 if lang == "zh" else 1
+def _backtest_values(g: dict[str, Any], lang: str) -> dict[str, str]:
+    """What the backtest and the selection rule found for one series."""
+    w = WORDS[lang]
+    methods = g["methods"]
+    out = {"n": str(g["n_obs"]), "first": format_period(g["first"], lang), "last": format_period(g["last"], lang),
+           "origins": str(g["n_origins"]), "max_horizon": str(g["max_horizon"] or ""),
+           "candidates": _join([model_name(m, lang) for m, v in methods.items() if v["kind"] != "benchmark"]
+                               or [w["none"]], lang),
+           "benchmarks": _join([model_name(m, lang) for m, v in methods.items() if v["kind"] == "benchmark"]
+                               or [w["none"]], lang)}
+    for m, v in methods.items():
+        out[f"mase_{m}"] = _mase(v["mase"])
+        out[f"mape_{m}"] = "—" if v["mape"] is None else f"{v['mape']:.1f}%"
+    if g["best_benchmark"]:
+        out |= {"benchmark": model_name(g["best_benchmark"], lang), "benchmark_mase": _mase(g["best_benchmark_mase"])}
+    if g["selected_model"]:
+        sel = methods[g["selected_model"]]
+        out |= {"selected": model_name(g["selected_model"], lang), "selected_mase": _mase(g["selected_mase"]),
+                "n_scored": str(sel["n_scored"]),
+                "verdict": w["verdict_model"] if g["selected_kind"] != "benchmark" else w["verdict_benchmark"]}
+    return out
+
+
+def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...]) -> dict[str, Any]:
+    """The forecasts' numbers for the prose: backtest, selection, coverage, forecasts, scenarios, fees."""
+    w = WORDS[lang]
+    rules = mv["rules"]
+    tol = w["pp"].format(f"{rules['tolerance'] * 100:g}")
+    low_rule, high_rule = rules["scenarios"][0], rules["scenarios"][-1]
     out: dict[str, Any] = {
         "level_lo": f"{levels[0] * 100:.0f}%", "level_hi": f"{levels[-1] * 100:.0f}%",
-        "rule_tie": f"{tie_pp:g}个百分点" if lang == "zh" else f"{tie_pp:g} percentage point",
-        "rule_unreliable": f"{unreliable_mape:g}%",
+        "tolerance": tol, "min_points": str(rules["min_points"]), "draws": str(rules["draws"]),
+        "scenario_low": model_name(low_rule, lang), "scenario_high": model_name(high_rule, lang),
     }
-    for series_id, key in SERIES_KEYS.items():
-        g = mv["gmv"][series_id]
-        v: dict[str, str] = {
-            "selected": MODEL_NAMES[g["selected_model"]][i],
-            "mape": f"{g['backtest_mean_mape_pct'][g['selected_model']]:.1f}%",
-            "reliability": (("可作参考" if lang == "zh" else "usable") if g["reliable"]
-                            else ("不可靠，仅作示意" if lang == "zh" else "unreliable, illustrative only")),
-            "n": str(g["sample"]["n"]),
-            "first": format_period(g["sample"]["first"], lang),
-            "last": format_period(g["sample"]["last"], lang),
-            "growth": _pct(g["growth_loglinear"]["estimate"], 0),
-            "growth_lo95": _pct(g["growth_loglinear"]["lo95"], 0),
-            "growth_hi95": _pct(g["growth_loglinear"]["hi95"], 0),
-        }
-        for model, mape in g["backtest_mean_mape_pct"].items():
-            v[f"mape_{model}"] = "—" if mape is None else f"{mape:.1f}%"
-        for period, fc in g["forecast"].items():
-            v.update(_interval(f"f{period.lower()}", fc, lang, period))
-        out[key] = v
-    q = mv["kuaishou_gmv_from_quarters"]
-    out["ks_from_quarters"] = {"year": format_period(q["year"], lang),
-                               "reported": _money(q["reported_sum"], lang),
-                               **_interval("total", q["annual"], lang)}
+    # Kuaishou, quarterly: the series with enough points for a backtest worth the name
+    q = mv["series"]["kuaishou_ecommerce_gmv_quarterly"]
+    yoy = mv["growth"]["kuaishou_quarterly_yoy"]
+    recent = [yoy[p] for p in sorted(yoy)[-RECENT_QUARTERS:]]
+    vq = _backtest_values(q, lang) | {
+        "yoy_n": str(len(recent)), "yoy_min": _pct(min(recent), 0), "yoy_max": _pct(max(recent), 0),
+        "raw_cov80": _pct(q["raw_coverage80"], 0), "raw_cov95": _pct(q["raw_coverage95"], 0),
+        "cov80": _pct(q["coverage80"], 0), "cov95": _pct(q["coverage95"], 0),
+        "interval_note": w[f"interval_{q['interval_method']}"].format(tol=tol),
+    }
+    nxt = min(q["forecast"])
+    vq |= _interval("next", q["forecast"][nxt], lang, nxt)
+    prev = f"{int(nxt[:4]) - 1}{nxt[4:]}"
+    prev_value = mv["history"]["kuaishou_ecommerce_gmv_quarterly"][prev]
+    vq["next_yoy"] = _signed_pct(q["forecast"][nxt]["yhat"] / prev_value - 1, lang)
+    out["ks_quarterly"] = vq
+    # Kuaishou, annual: the sum of the quarters
+    a = mv["series"]["kuaishou_ecommerce_gmv_annual"]
+    fq = mv["kuaishou_gmv_from_quarters"]
+    end = max(a["forecast"])
+    missing = sorted(fq["forecast_quarters"])
+    va = _backtest_values(a, lang) | {
+        "year": format_period(fq["year"], lang), "prev_year": format_period(str(int(fq["year"]) - 1), lang),
+        "reported": _money(fq["reported_sum"], lang), "n_reported": str(len(fq["reported_quarters"])),
+        "missing": _join([format_period(p, lang) for p in missing], lang),
+        "missing_value": _money(sum(fq["forecast_quarters"][p]["yhat"] for p in missing), lang),
+        "yoy": _signed_pct(fq["yoy"], lang, 1), "reported_yoy": _signed_pct(fq["reported_yoy"], lang, 1),
+    }
+    va |= _interval("total", fq["annual"], lang) | _interval("end", a["forecast"][end], lang, end)
+    out["ks_annual"] = va
+    # Douyin: one scope with two comparable years, a scenario range only
+    d = mv["series"]["douyin_ecommerce_gmv_36kr"]
+    hist = mv["history"]["douyin_ecommerce_gmv_36kr"]
+    d_end = max(d["scenarios"][low_rule])
+    out["dy"] = {
+        "n": str(d["n_obs"]), "first": format_period(d["first"], lang), "last": format_period(d["last"], lang),
+        "first_value": _money(hist[d["first"]], lang), "last_value": _money(hist[d["last"]], lang),
+        "growth": _signed_pct(mv["growth"]["douyin_36kr"][d["last"]], lang, 0),
+        "end_period": format_period(d_end, lang), "n_scopes": str(mv["douyin_scopes"]),
+        "low": _money(min(d["scenarios"][r][d_end] for r in rules["scenarios"]), lang),
+        "high": _money(max(d["scenarios"][r][d_end] for r in rules["scenarios"]), lang),
+    }
+    # fee rate, Kuaishou's fees and Douyin's hypothetical bill
     rate = mv["fee_rate"]
-    bill = mv["douyin_fee_bill"]["latest"]
+    ks_fees = mv["fees"]["kuaishou"]
+    dy_fees = mv["fees"]["douyin_scenarios"]
+    bill = mv["douyin_fee_bill"]
+    fee_end = max(ks_fees)
     out["fee"] = {
-        "rate_min": _pct(rate["min"], 3), "rate_max": _pct(rate["max"], 3),
-        "rate_mean": _pct(rate["mean"], 3), "n": str(rate["n"]),
-        "n_lower_bounds": str(rate["n_lower_bounds"]),
+        "rate_min": _pct(rate["min"], 3), "rate_max": _pct(rate["max"], 3), "rate_central": _pct(rate["central"], 3),
+        "rate_lo95": _pct(rate["q025"], 3), "rate_hi95": _pct(rate["q975"], 3), "n": str(rate["n"]),
+        "n_lower_bounds": str(rate["n_lower_bounds"]), "n_derived": str(rate["n_derived"]),
         "bill_period": format_period(bill["period"], lang),
         "bill_gmv": format_quantity(float(bill["gmv"]), "CNY", lang),  # as the estimate printed it
-        "bill": _money(bill["estimate"], lang), "bill_lo": _money(bill["lo"], lang),
-        "bill_hi": _money(bill["hi"], lang),
+        "bill": _money(bill["estimate"], lang), "bill_lo": _money(bill["lo"], lang), "bill_hi": _money(bill["hi"], lang),
+        "dy_end_period": format_period(fee_end, lang),
+        "dy_low": _money(min(dy_fees[r][fee_end] for r in dy_fees), lang),
+        "dy_high": _money(max(dy_fees[r][fee_end] for r in dy_fees), lang),
     }
-    for series_id, key in (("kuaishou_payment_fee_annual", "ks"), ("douyin_thirdparty_fee_annual", "dy")):
-        for period, fc in mv["fees"][series_id]["forecast"].items():
-            out["fee"].update(_interval(f"{key}_f{period.lower()}", fc, lang, period))
+    out["fee"] |= _interval("ks_next", ks_fees[min(ks_fees)], lang, min(ks_fees))
+    out["fee"] |= _interval("ks_end", ks_fees[fee_end], lang, fee_end)
     return out
 
 
@@ -182,6 +261,6 @@ def sensitivity_values(sens: "pd.DataFrame", series_id: str, period: str, lang: 
     out = {}
     for rec in rows.itertuples(index=False):
         key = rec.scenario.replace(".", "_")
-        out[f"{key}_rate"] = _pct(float(rec.rate), 3 if key.startswith("observed") else 1)
+        out[f"{key}_rate"] = _pct(float(rec.rate), 1 if key.startswith("illustrative") else 3)
         out[f"{key}_fee"] = _money(float(rec.fee), lang)
     return out

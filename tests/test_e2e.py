@@ -66,7 +66,7 @@ def test_zh_pdf_text_and_fonts(builds):
     assert "抖音支付整合营销分析" in compact  # title
     assert "摘要" in compact and "研究背景" in compact  # body
     values = _variables(builds["a"])["zh"]
-    assert values["model"]["ks_annual"]["growth"] in compact
+    assert values["model"]["ks_annual"]["total"] in compact
     fonts, embedded = set(), set()
     for page in reader.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():
@@ -91,7 +91,7 @@ def test_html_numbered_crossrefs_and_values(builds, lang, word):
     assert re.search(rf"<figcaption[^>]*>\s*{word}(\xa0|&nbsp;)1[:：]", html)  # Quarto's figure markup
     values = _variables(builds["a"])[lang]
     flat = re.sub(r"[ \t\r\n]+", " ", html)  # pandoc wraps long lines (NBSP kept)
-    assert values["model"]["ks_annual"]["growth"] in flat
+    assert values["model"]["ks_annual"]["total"] in flat
     assert values["cite"]["douyin_ecommerce_gmv_cny_last_year_bare"] in flat
     # figures are SVG, embedded, with their alt text
     assert "data:image/svg+xml" in html

@@ -50,14 +50,30 @@ def test_rates_on_the_papers_points():
     rng_ = fees.rate_range(r.reset_index())
     assert rng_["min"] == pytest.approx(1.6e9 / 680e9) and rng_["period_min"] == "2021"
     assert rng_["max"] == pytest.approx(1.0e9 / 381.2e9) and rng_["period_max"] == "2020"
-    assert rng_["n_lower_bounds"] == 3
+    assert rng_["n_lower_bounds"] == 3 and rng_["n_derived"] == 2
     assert 0.0023 < rng_["mean"] < 0.0027
 
 
 def test_rates_table_appends_the_range():
     r = fees.fee_rates(paper_points(), GMV)
-    t = fees.rates_table(r, fees.rate_range(r))
-    assert list(t["stat_id"].tail(3)) == ["range_min", "range_mean", "range_max"]
+    t = fees.rates_table(r, fees.rate_range(r), fees.rate_distribution(r))
+    assert list(t["stat_id"].tail(5)) == ["range_min", "range_lo95", "range_central", "range_hi95", "range_max"]
+    rate = t.set_index("stat_id")["rate"]
+    assert rate["range_min"] <= rate["range_lo95"] < rate["range_central"] < rate["range_hi95"]
+
+
+def test_the_rate_distribution_is_truncated_below_and_centred_on_its_median():
+    """Lower bounds can only be exceeded: no draw below the lowest observed rate; the
+    central rate printed is the median of what the simulation draws."""
+    r = fees.fee_rates(paper_points(), GMV)
+    dist = fees.rate_distribution(r)
+    assert dist["truncated_below"] == pytest.approx(r["rate"].min())
+    draws = fees.draw_rates(dist, 20000, np.random.default_rng(3))
+    assert draws.min() >= r["rate"].min()
+    assert np.median(draws) == pytest.approx(dist["central"], rel=0.005)
+    assert dist["q025"] < dist["central"] < dist["q975"]
+    # truncation pushes the centre above the untruncated median exp(mean log rate)
+    assert dist["central"] > np.exp(np.log(r["rate"]).mean())
 
 
 def test_missing_gmv_is_an_error():
@@ -87,34 +103,38 @@ def test_lognormal_from_pi_round_trip():
 def test_monte_carlo_carries_both_uncertainties_and_is_seeded():
     gfc = pd.DataFrame({"period": ["2025", "2026"], "yhat": [100e9, 120e9], "lo80": [90e9, 100e9],
                         "hi80": [111e9, 140e9], "lo95": [85e9, 95e9], "hi95": [118e9, 150e9]})
-    a = fees.simulate_fees(gfc, 0.0023, 0.0026, seed=1, draws=2000)
-    b = fees.simulate_fees(gfc, 0.0023, 0.0026, seed=1, draws=2000)
+    dist = fees.rate_distribution(fees.fee_rates(paper_points(), GMV))
+    a = fees.simulate_fees(gfc, dist, seed=1, draws=4000)
+    b = fees.simulate_fees(gfc, dist, seed=1, draws=4000)
     pd.testing.assert_frame_equal(a, b)
     v = a[["lo95", "lo80", "yhat", "hi80", "hi95"]].to_numpy()
     assert np.all(np.diff(v, axis=1) > 0)
     gmv_mid = np.sqrt(85e9 * 118e9)
-    assert a.loc[0, "yhat"] == pytest.approx(gmv_mid * 0.00245, rel=0.03)
+    assert a.loc[0, "yhat"] == pytest.approx(gmv_mid * dist["central"], rel=0.02)
     # wider than GMV uncertainty alone, and than rate uncertainty alone
-    only_gmv = fees.simulate_fees(gfc, 0.00245, 0.00245, seed=1, draws=2000)
+    fixed = dict(dist, log_sd=1e-9)
+    only_gmv = fees.simulate_fees(gfc, fixed, seed=1, draws=4000)
     tight = gfc.assign(lo95=gfc["yhat"] * 0.9999, hi95=gfc["yhat"] * 1.0001)
-    only_rate = fees.simulate_fees(tight, 0.0023, 0.0026, seed=1, draws=2000)
-    width = lambda d: (d["hi95"] - d["lo95"]).to_numpy()
+    only_rate = fees.simulate_fees(tight, dist, seed=1, draws=4000)
+    width = lambda d: (d["hi95"] - d["lo95"]).to_numpy()  # noqa: E731
     assert np.all(width(a) > width(only_gmv)) and np.all(width(a) > width(only_rate))
-    assert only_rate.loc[0, "lo95"] == pytest.approx(100e9 * 0.0023, rel=0.01)
-    assert only_rate.loc[0, "hi95"] == pytest.approx(100e9 * 0.0026, rel=0.01)
+    assert only_rate.loc[0, "lo95"] == pytest.approx(100e9 * dist["q025"], rel=0.01)
+    assert only_rate.loc[0, "hi95"] == pytest.approx(100e9 * dist["q975"], rel=0.01)
 
 
 def test_sensitivity_is_gmv_times_rate():
     gmv = pd.DataFrame({"series_id": ["d", "d"], "period": ["2024", "2025"], "gmv": [3.5e12, 4e12],
                         "gmv_basis": ["media_estimate (about)", "forecast median (m)"]})
-    rng_ = {"min": 0.00235, "mean": 0.00244, "max": 0.00262}
-    sc = fees.rate_scenarios(rng_)
-    assert list(sc) == ["rate_0.1pct", "rate_0.2pct", "observed_min", "observed_mean", "observed_max",
-                        "rate_0.6pct"]
+    rng_ = {"min": 0.00235, "max": 0.00262}
+    dist = {"central": 0.00248, "q025": 0.00236, "q975": 0.00271}
+    sc = fees.rate_scenarios(rng_, dist, [0.001, 0.005])
+    assert list(sc) == ["illustrative_0.1pct", "observed_min", "rate_lo95", "central", "observed_max",
+                        "rate_hi95", "illustrative_0.5pct"]
     t = fees.sensitivity(gmv, sc)
-    assert len(t) == 12
+    assert len(t) == 14
     assert np.allclose(t["fee"], t["gmv"] * t["rate"])
-    row = t[(t["period"] == "2024") & (t["scenario"] == "rate_0.6pct")].iloc[0]
-    assert row["fee"] == pytest.approx(21e9)
-    bill = fees.fee_bill(3.5e12, rng_)
-    assert bill["lo"] == pytest.approx(3.5e12 * 0.00235) and bill["hi"] == pytest.approx(3.5e12 * 0.00262)
+    row = t[(t["period"] == "2024") & (t["scenario"] == "illustrative_0.5pct")].iloc[0]
+    assert row["fee"] == pytest.approx(3.5e12 * 0.005)
+    bill = fees.fee_bill(3.5e12, dist)
+    assert bill["estimate"] == pytest.approx(3.5e12 * 0.00248)
+    assert bill["lo"] == pytest.approx(3.5e12 * 0.00236) and bill["hi"] == pytest.approx(3.5e12 * 0.00271)

@@ -40,35 +40,98 @@ def _cjk_font():
 # --------------------------------------------------------------------------- small frames
 
 def _series_rows(series_id, entity, periods, values, unit="CNY", status="official", used=None,
-                 resolution=1e8, source_key="src"):
+                 resolution=1e8, source_key="src", qualifier="exact"):
     used = used if used is not None else [True] * len(periods)
     return pd.DataFrame({"series_id": series_id, "entity": entity, "period": [str(p) for p in periods],
                          "value_std": [float(v) for v in values], "unit_std": unit, "status": status,
-                         "use_in_model": used, "resolution_std": resolution, "source_key": source_key})
+                         "use_in_model": used, "resolution_std": resolution, "source_key": source_key,
+                         "qualifier": qualifier})
 
 
-def _forecast(series_id, model, periods, yhat, spread=0.1):
+def _forecast(series_id, model, periods, yhat, spread=0.1, role="selected"):
     yhat = np.asarray(yhat, dtype=float)
-    return pd.DataFrame({"series_id": series_id, "model": model, "period": [str(p) for p in periods],
+    return pd.DataFrame({"series_id": series_id, "model": model, "role": role, "period": [str(p) for p in periods],
                          "yhat": yhat, "lo80": yhat * (1 - spread), "hi80": yhat * (1 + spread),
                          "lo95": yhat * (1 - 2 * spread), "hi95": yhat * (1 + 2 * spread)})
 
 
-KS, DY = "kuaishou_ecommerce_gmv_annual", "douyin_ecommerce_gmv_annual"
+KS, DY, DY_OTHER = "kuaishou_ecommerce_gmv_annual", "douyin_ecommerce_gmv_36kr", "douyin_ecommerce_gmv_caixin"
+Q = "kuaishou_ecommerce_gmv_quarterly"
 
 
 def gmv_frames():
     series = pd.concat([
         _series_rows(KS, "Kuaishou", [2020, 2021, 2022], [381.2e9, 680e9, 901.2e9]),
-        _series_rows(DY, "Douyin", [2020, 2020, 2021, 2022], [500e9, 170e9, 800e9, 1410e9],
-                     status="media_estimate", used=[False, True, True, True]),
+        _series_rows(DY_OTHER, "Douyin", [2020, 2020, 2021], [170e9, 180e9, 800e9], status="media_estimate",
+                     used=[False, False, True], qualifier="about").assign(
+                         qualifier=["about", "about", "over"]),
+        _series_rows(DY, "Douyin", [2021, 2022], [1.0e12, 1.3e12], status="media_estimate", qualifier="about"),
     ], ignore_index=True)
-    fc = pd.concat([_forecast(KS, "holt_damped", [2023, 2024], [1.1e12, 1.3e12]),
-                    _forecast(KS, "loglinear_trend", [2023, 2024], [9e12, 9e12]),
-                    _forecast(DY, "gompertz", [2023, 2024], [2.0e12, 2.5e12], spread=0.3)], ignore_index=True)
-    selection = pd.DataFrame({"series_id": [KS, DY], "selected_model": ["holt_damped", "gompertz"],
-                              "reliable": [True, False], "mean_mape": [12.0, 48.0]})
+    fc = pd.concat([_forecast(KS, "sum_of_quarters", [2023, 2024], [1.1e12, 1.3e12]),
+                    _forecast(KS, "naive", [2023, 2024], [901.2e9, 901.2e9], role="benchmark")
+                    .assign(lo80=np.nan, hi80=np.nan, lo95=np.nan, hi95=np.nan),
+                    _forecast(DY, "hold_level", [2023, 2024], [1.3e12, 1.3e12], role="scenario"),
+                    _forecast(DY, "last_growth", [2023, 2024], [1.69e12, 2.197e12], role="scenario")],
+                   ignore_index=True)
+    for c in ("lo80", "hi80", "lo95", "hi95"):
+        fc.loc[fc["role"] == "scenario", c] = np.nan
+    selection = pd.DataFrame({"series_id": [KS, DY], "last": ["2022", "2022"],
+                              "forecast_kind": ["forecast", "scenario"],
+                              "selected_model": ["sum_of_quarters", ""], "best_benchmark": ["naive", ""]})
     return series, fc, selection
+
+
+def quarterly_frames():
+    history = pd.DataFrame({"period": ["2021Q1", "2021Q2", "2021Q3", "2021Q4", "2022Q1"],
+                            "value_std": [118.6e9, 145.4e9, 175.8e9, 240.3e9, 175.1e9],
+                            "imputed": [False, False, False, False, True]})
+    fitted = history[["period"]].assign(yhat=history["value_std"] * 1.01)
+    qfc = _forecast(Q, "seasonal_arima", ["2022Q2", "2022Q3"], [2e11, 2.2e11])
+    bench = _forecast(Q, "seasonal_naive", ["2022Q2", "2022Q3"], [1.454e11, 1.758e11], role="benchmark")
+    selection = pd.Series({"selected_model": "seasonal_arima", "best_benchmark": "seasonal_naive",
+                           "interval_method": "empirical", "coverage80": 0.79, "coverage95": 0.89,
+                           "raw_coverage80": 0.68, "raw_coverage95": 0.74, "selected_mase": 0.36,
+                           "best_benchmark_mase": 0.98})
+    return history, fitted, qfc, bench, selection
+
+
+def fee_frames():
+    rates = pd.DataFrame({
+        "stat_id": ["kuaishou_payment_fees_2021", "kuaishou_payment_fees_2022q3", "range_min", "range_lo95",
+                    "range_central", "range_hi95", "range_max"],
+        "period": ["2021", "2022Q3"] + [None] * 5, "resolution": ["annual", "quarterly"] + [None] * 5,
+        "fees": [1.6e9, 5.26e8] + [None] * 5,
+        "rate": [0.00235, 0.00236, 0.00235, 0.002351, 0.00238, 0.0025, 0.00236],
+        "rate_bound": ["lower_bound", "exact"] + ["range"] * 5})
+    kfc = _forecast("kuaishou_payment_fee_annual", "gmv_x_rate", [2023, 2024], [3e9, 3.5e9])
+    implied = pd.DataFrame({"series_id": KS, "period": ["2021", "2021", "2022", "2022"],
+                            "gmv_basis": "official (exact)", "scenario": ["rate_lo95", "rate_hi95"] * 2,
+                            "fee": [1.5e9, 1.7e9, 2.0e9, 2.3e9]})
+    scen = (("illustrative_0.1pct", 0.001), ("rate_lo95", 0.00236), ("central", 0.0024),
+            ("rate_hi95", 0.0026), ("illustrative_0.5pct", 0.005))
+    sens = pd.DataFrame([(sid, p, "media_estimate (about)", g, s, r, g * r)
+                         for sid, p, g in ((DY_OTHER, "2021", 8e11), (DY, "2021", 1.0e12), (DY, "2022", 1.3e12))
+                         for s, r in scen],
+                        columns=["series_id", "period", "gmv_basis", "gmv", "scenario", "rate", "fee"])
+    dfc = pd.concat([_forecast("douyin_thirdparty_fee_annual", "hold_level", [2023, 2024], [3.12e9, 3.12e9],
+                               role="scenario"),
+                     _forecast("douyin_thirdparty_fee_annual", "last_growth", [2023, 2024], [4.1e9, 5.3e9],
+                               role="scenario")], ignore_index=True)
+    return rates, kfc, implied, sens, dfc
+
+
+def backtest_frames():
+    summary = pd.DataFrame([(s, m, k, h, n, mase) for s, m, k, h, n, mase in (
+        (Q, "seasonal_naive", "benchmark", 1, 11, 0.99), (Q, "seasonal_naive", "benchmark", 2, 10, 1.01),
+        (Q, "seasonal_arima", "model", 1, 11, 0.22), (Q, "seasonal_arima", "model", 2, 10, 0.31),
+        (KS, "naive", "benchmark", 1, 2, 0.93), (KS, "naive", "benchmark", 2, 1, 1.88),
+        (KS, "sum_of_quarters", "aggregate", 1, 2, 0.33), (KS, "sum_of_quarters", "aggregate", 2, 1, 0.64))],
+        columns=["series_id", "model", "kind", "horizon", "n_scored", "mase"])
+    selection = pd.DataFrame({"series_id": [Q, KS, DY], "selected_model": ["seasonal_arima", "sum_of_quarters", ""],
+                              "n_origins": [11, 2, 0], "selected_mase": [0.26, 0.43, np.nan],
+                              "best_benchmark": ["seasonal_naive", "naive", ""],
+                              "best_benchmark_mase": [1.0, 1.24, np.nan]})
+    return summary, selection
 
 
 def cited_frame():
@@ -112,27 +175,7 @@ def _draw(fn, *args, lang):
 
 def _all_calls():
     series, fc, selection = gmv_frames()
-    quarterly = pd.DataFrame({"period": ["2021Q1", "2021Q2", "2021Q3", "2021Q4", "2022Q1"],
-                              "value_std": [118.6e9, 145.4e9, 175.8e9, 240.3e9, 175.1e9],
-                              "imputed": [False, False, False, False, True]})
-    fitted = quarterly[["period"]].assign(yhat=quarterly["value_std"] * 1.01)
-    qfc = _forecast("kuaishou_ecommerce_gmv_quarterly", "seasonal_trend", ["2022Q2", "2022Q3"], [2e11, 2.2e11])
-    rates = pd.DataFrame({
-        "stat_id": ["kuaishou_payment_fees_2021", "kuaishou_payment_fees_2022q3", "range_min", "range_mean",
-                    "range_max"],
-        "period": ["2021", "2022Q3", None, None, None], "resolution": ["annual", "quarterly", None, None, None],
-        "fees": [1.6e9, 5.26e8, None, None, None], "rate": [0.00235, 0.00236, 0.00235, 0.002355, 0.00236],
-        "rate_bound": ["lower_bound", "exact", "range", "range", "range"]})
-    kfc = _forecast("kuaishou_payment_fee_annual", "gmv_x_rate", [2023, 2024], [3e9, 3.5e9])
-    implied = pd.DataFrame({"series_id": KS, "period": ["2021", "2021", "2022", "2022"],
-                            "gmv_basis": "official (exact)", "scenario": ["observed_min", "observed_max"] * 2,
-                            "fee": [1.5e9, 1.7e9, 2.0e9, 2.3e9]})
-    sens = pd.DataFrame([(DY, p, "media_estimate (about)", g, s, r, g * r)
-                         for p, g in (("2021", 8e11), ("2022", 1.41e12))
-                         for s, r in (("rate_0.1pct", 0.001), ("observed_min", 0.00235), ("observed_mean", 0.0024),
-                                      ("observed_max", 0.0026), ("rate_0.6pct", 0.006))],
-                        columns=["series_id", "period", "gmv_basis", "gmv", "scenario", "rate", "fee"])
-    dfc = _forecast("douyin_thirdparty_fee_annual", "gmv_x_rate", [2023, 2024], [5e9, 7e9], spread=0.4)
+    rates, kfc, implied, sens, dfc = fee_frames()
     context = pd.concat([
         _series_rows("nbs_online_retail_sales", "NBS", [2016, 2017, 2019], [5.16e12, 7.18e12, 1.06e13]),
         _series_rows("nbs_physical_online_retail_sales", "NBS", [2016, 2017, 2019], [4.2e12, 5.48e12, 8.52e12]),
@@ -153,21 +196,17 @@ def _all_calls():
         "precision": ["month", "month", "year"], "label_zh": ["合众易宝成立", "抖音支付上线", "发展规划"],
         "label_en": ["合众易宝 was founded", "Douyin Pay launched", "A plan"],
         "entity": ["合众易宝", "Douyin Pay", "NRTA"]})
-    backtest = pd.DataFrame([(s, m, h, "MAPE", v) for s, m, h, v in (
-        (KS, "holt_damped", 1, 9.0), (KS, "holt_damped", 2, 17.0), (KS, "gompertz", 1, np.nan),
-        (KS, "gompertz", 2, np.nan), (DY, "gompertz", 1, 26.5), (DY, "gompertz", 2, 300.0))],
-        columns=["series_id", "model", "horizon", "metric", "value"])
     return {
         "gmv_history_forecast": (figures.gmv_history_forecast, series, fc, selection),
-        "kuaishou_quarterly_gmv": (figures.kuaishou_quarterly_gmv, quarterly, fitted, qfc, "seasonal_trend"),
+        "kuaishou_quarterly_gmv": (figures.kuaishou_quarterly_gmv, *quarterly_frames()),
         "payment_fees": (figures.payment_fees, rates, kfc, implied),
-        "douyin_fee_bill": (figures.douyin_fee_bill, sens, dfc, False),
+        "douyin_fee_bill": (figures.douyin_fee_bill, sens, dfc),
         "market_context_retail": (figures.market_context_retail, context),
         "market_context_internet": (figures.market_context_internet, context),
         "payment_market_shares": (figures.payment_market_shares, context),
         "complaints_risk": (figures.complaints_risk, cited_frame()),
         "douyin_pay_timeline": (figures.douyin_pay_timeline, events),
-        "backtest_errors": (figures.backtest_errors, backtest, selection),
+        "backtest_errors": (figures.backtest_errors, *backtest_frames()),
     }
 
 
@@ -255,45 +294,58 @@ def test_gmv_numbers_match_the_data():
     hist = _by_gid(fig, f"history:{KS}")
     assert list(hist.get_xdata()) == [2020, 2021, 2022]
     np.testing.assert_allclose(hist.get_ydata(), np.array([381.2e9, 680e9, 901.2e9]) / scale)
-    # Douyin: only the rows used by the models are on the line; the conflicting one is a cross
-    np.testing.assert_allclose(_by_gid(fig, f"history:{DY}").get_ydata(), np.array([170e9, 800e9, 1410e9]) / scale)
-    np.testing.assert_allclose(_by_gid(fig, f"unused:{DY}").get_ydata(), [500e9 / scale])
-    assert _by_gid(fig, f"history:{DY}").get_linestyle() == "--"  # media estimates dashed
-    # the forecast is the selected model's, not another model's
+    # the forecast is the selected method's; the benchmark is drawn beside it
     np.testing.assert_allclose(_by_gid(fig, f"forecast:{KS}").get_ydata(), np.array([1.1e12, 1.3e12]) / scale)
-    np.testing.assert_allclose(_by_gid(fig, f"forecast:{DY}").get_ydata(), np.array([2.0e12, 2.5e12]) / scale)
-    # the caption carries the formatted values, and the unreliable model is flagged
+    np.testing.assert_allclose(_by_gid(fig, f"benchmark:{KS}").get_ydata()[1:], np.array([901.2e9] * 2) / scale)
+    # Douyin: each scope its own line, never joined; a printed range is a bar between its ends
+    np.testing.assert_allclose(_by_gid(fig, f"history:{DY}").get_ydata(), np.array([1.0e12, 1.3e12]) / scale)
+    assert list(_by_gid(fig, f"history:{DY_OTHER}").get_xdata()) == [2020, 2021]
+    np.testing.assert_allclose(_by_gid(fig, f"range:{DY_OTHER}:2020").get_ydata(), np.array([170e9, 180e9]) / scale)
+    # a scenario range, not a fan: no forecast line and no interval band for Douyin
+    assert _all_by_gid(fig, f"scenario:{DY}")
+    assert not [a for ax in fig.axes for a in ax.collections if a.get_gid() in (f"band95:{DY}", f"band80:{DY}")]
+    assert figures.money(2.197e12, "zh") in text.caption and "情景区间" in text.caption
     assert figures.money(1.3e12, "zh") in text.caption and figures.money(901.2e9, "zh") in text.caption
-    assert "不可靠" in text.caption
     _, en = _draw(figures.gmv_history_forecast, series, fc, selection, lang="en")
-    assert figures.money(1.3e12, "en") in en.caption and "unreliable" in en.caption
+    assert "not a prediction interval" in en.caption and figures.money(2.197e12, "en") in en.caption
+
+
+def test_quarterly_figure_shows_the_forecast_and_the_benchmark():
+    history, fitted, qfc, bench, selection = quarterly_frames()
+    fig, text = _draw(figures.kuaishou_quarterly_gmv, history, fitted, qfc, bench, selection, lang="en")
+    scale = figures.MONEY_SCALE["en"][0]
+    np.testing.assert_allclose(_by_gid(fig, f"forecast:{Q}").get_ydata(), np.array([2e11, 2.2e11]) / scale)
+    np.testing.assert_allclose(_by_gid(fig, f"benchmark:{Q}").get_ydata()[1:], np.array([1.454e11, 1.758e11]) / scale)
+    assert "68%" in text.caption and "79%" in text.caption and "0.36" in text.caption
 
 
 def test_fee_numbers_match_the_data():
-    fn, rates, kfc, implied = CALLS["payment_fees"]
-    fig, text = _draw(fn, rates, kfc, implied, lang="en")
+    rates, kfc, implied, _, _ = fee_frames()
+    fig, text = _draw(figures.payment_fees, rates, kfc, implied, lang="en")
     scale = figures.MONEY_SCALE["en"][0]
     assert _by_gid(fig, "fees:kuaishou_payment_fees_2021").get_ydata()[0] == pytest.approx(1.6e9 / scale)
     assert _by_gid(fig, "fees:kuaishou_payment_fees_2021").get_marker() == "^"  # a lower bound
     assert _by_gid(fig, "fees:kuaishou_payment_fees_2022q3").get_marker() == "o"  # exact
     assert _by_gid(fig, "rate:kuaishou_payment_fees_2022q3").get_ydata()[0] == pytest.approx(0.236)
+    assert _by_gid(fig, "rate_central").get_ydata()[0] == pytest.approx(0.238)  # the central rate, not the mean
     np.testing.assert_allclose(_by_gid(fig, "forecast:kuaishou_payment_fee_annual").get_ydata(),
                                np.array([3e9, 3.5e9]) / scale)
-    assert figures.rate_pct(0.00235, "en") in text.caption
+    assert figures.rate_pct(0.00235, "en") in text.caption and figures.rate_pct(0.00238, "en") in text.caption
     assert format_quantity(3.5e9, "CNY", "en", resolution=1e7) in text.caption
 
 
 def test_douyin_fee_bill_numbers():
-    fn, sens, dfc, reliable = CALLS["douyin_fee_bill"]
-    fig, text = _draw(fn, sens, dfc, reliable, lang="zh")
-    heights = _heights(fig, "bill")
-    mean = sens[sens["scenario"] == "observed_mean"].sort_values("period")["fee"] / 1e8
-    np.testing.assert_allclose(heights, mean)
+    _, _, _, sens, dfc = fee_frames()
+    fig, text = _draw(figures.douyin_fee_bill, sens, dfc, lang="zh")
+    central = sens[(sens["series_id"] == DY) & (sens["scenario"] == "central")].sort_values("period")
+    bars = _by_gid(fig, f"bill:{DY}")
+    np.testing.assert_allclose(np.asarray(bars.get_ydata(), dtype=float), (central["fee"] / 1e8).to_numpy())
     line = _by_gid(fig, "sensitivity")
-    latest = sens[sens["period"] == "2022"].sort_values("rate")
+    latest = sens[(sens["series_id"] == DY) & (sens["period"] == "2022")].sort_values("rate")
     np.testing.assert_allclose(line.get_xdata(), latest["rate"] * 100)
     np.testing.assert_allclose(line.get_ydata(), latest["fee"] / 1e8)
-    assert figures.money(1.41e12 * 0.0024, "zh") in text.caption
+    assert figures.money(1.3e12 * 0.0024, "zh") in text.caption and figures.money(5.3e9, "zh") in text.caption
+    assert "情景区间" in text.caption
 
 
 def test_complaints_and_context_numbers():
@@ -319,11 +371,14 @@ def test_complaints_and_context_numbers():
 
 
 def test_backtest_numbers():
-    fn, backtest, selection = CALLS["backtest_errors"]
-    fig, text = _draw(fn, backtest, selection, lang="en")
-    h1 = _by_gid(fig, f"mape:{KS}:h1").get_xdata()
-    assert h1[0] == pytest.approx(9.0) and np.isnan(h1[1])
-    assert "9.0%" in text.caption and "no forecast" in " ".join(t.get_text() for t in fig.axes[0].texts)
+    summary, selection = backtest_frames()
+    fig, text = _draw(figures.backtest_errors, summary, selection, lang="en")
+    h1 = _by_gid(fig, f"mase:{Q}:h1").get_xdata()
+    assert list(h1) == pytest.approx([0.99, 0.22])
+    assert "0.26" in text.caption and "1.00" in text.caption and "(11 origins)" in text.caption
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert any("(benchmark)" in t for t in labels) and any("(selected)" in t for t in labels)
+    assert len(fig.axes) == 2  # the series without scored forecasts has no panel
 
 
 # --------------------------------------------------------------------------- determinism

@@ -16,7 +16,7 @@ SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s+([^>]*?)\s*>\}\}")
 
 # What may contain digits without being a number about data: names, and a
 # bare year (a four-digit 19xx/20xx standing alone, as in "自2016年起").
-ALLOWED_WORDS = re.compile(r"(?<![A-Za-z0-9.])(5G|P2P|GB/T\s*7714|(19|20)\d\d)(?![A-Za-z0-9.%])")
+ALLOWED_WORDS = re.compile(r"(?<![A-Za-z0-9.])(5G|P2P|36Kr|36氪|GB/T\s*7714|(19|20)\d\d)(?![A-Za-z0-9.%])")
 STRIP = [
     re.compile(r"<!--.*?-->", re.S),                 # comments
     re.compile(r"\{\{<.*?>\}\}", re.S),               # shortcodes (var, include)
@@ -77,7 +77,7 @@ def test_no_typed_numbers_in_front_matter(lang):
 def test_numeral_scan_catches_a_typed_number():
     assert prose_digits("抖音日活跃用户已达6亿人。") != []
     assert prose_digits("见 @fig-gmv-2024 与 {{< var zh.cite.x >}} [@kuaishou2021annualreport]。") == []
-    assert prose_digits("随着5G技术普及") == []
+    assert prose_digits("随着5G技术普及") == [] and prose_digits("36氪的估计（36Kr）") == []
     assert prose_digits("自2016年起") == []
     assert prose_digits("2021年1月中旬") != [] and prose_digits("置信区间为95%") != []
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -61,24 +60,12 @@ def selected_model(selection: "Any", series_id: str) -> str:
     return str(selection.set_index("series_id").loc[series_id, "selected_model"])
 
 
-def fitted_from_card(card: Mapping[str, Any], history: "Any") -> "Any":
-    """In-sample fitted values of a model card, without refitting: the card's own ``fitted``
-    values when it has them, otherwise the observations divided by the exponentiated log
-    residuals the card reports (residual = log(y) − log(ŷ))."""
+def fitted_from_card(card: Mapping[str, Any]) -> "Any":
+    """In-sample fitted values a model card records (none for a method without them)."""
     import pandas as pd
 
-    if "fitted" in card:
-        f = card["fitted"]
-        rows = f if isinstance(f, list) else [{"period": k, "yhat": v} for k, v in f.items()]
-        return pd.DataFrame(rows)[["period", "yhat"]].astype({"period": str})
-    resid = card["diagnostics"]["residuals_log"]
-    hist = history.set_index("period")["value_std"]
-    periods = [p for p in hist.index if card["sample"]["first"] <= p <= card["sample"]["last"]]
-    if len(periods) != len(resid):
-        raise ValueError(f"model card {card.get('series_id')}.{card.get('model')}: {len(resid)} residuals "
-                         f"for {len(periods)} periods {periods[0]}..{periods[-1]}")
-    return pd.DataFrame({"period": periods,
-                         "yhat": [float(hist[p]) * math.exp(-r) for p, r in zip(periods, resid)]})
+    rows = card.get("fitted") or card.get("diagnostics", {}).get("fitted") or []
+    return pd.DataFrame(rows, columns=["period", "yhat"]).astype({"period": str, "yhat": float})
 
 
 # --------------------------------------------------------------------------- one step per figure
@@ -102,8 +89,8 @@ def kuaishou_quarterly_gmv(inp: Mapping[str, str], out: Mapping[str, str], log_p
 
     sid = "kuaishou_ecommerce_gmv_quarterly"
     series = read_series(inp["series"])
-    selection = _read(inp["selection"])
-    model = selected_model(selection, sid)
+    selection = _read(inp["selection"]).set_index("series_id").loc[sid]
+    model, bench = str(selection["selected_model"]), str(selection["best_benchmark"])
     card_path = next(p for p in inp["cards"] if Path(p).name == f"{sid}.{model}.json")
     card = json.loads(Path(card_path).read_text(encoding="utf-8"))
     reported = series[(series["series_id"] == sid) & series["use_in_model"]][["period", "value_std"]]
@@ -112,11 +99,12 @@ def kuaishou_quarterly_gmv(inp: Mapping[str, str], out: Mapping[str, str], log_p
                           columns=["period", "value_std"])
     history = pd.concat([reported.assign(imputed=False), filled.assign(imputed=True)], ignore_index=True)
     history = history.sort_values("period").reset_index(drop=True)
-    fitted = fitted_from_card(card, history)
+    fitted = fitted_from_card(card)
     fc = _read(inp["forecasts"])
-    fc = fc[(fc["series_id"] == sid) & (fc["model"] == model)]
+    mine = fc[fc["series_id"] == sid]
     _render("kuaishou_quarterly_gmv", inp, out, log_path, cjk_font,
-            lambda lang: figures.kuaishou_quarterly_gmv(history, fitted, fc, model, lang))
+            lambda lang: figures.kuaishou_quarterly_gmv(history, fitted, mine[mine["role"] == "selected"],
+                                                        mine[mine["model"] == bench], selection, lang))
 
 
 def payment_fees(inp: Mapping[str, str], out: Mapping[str, str], log_path: str, cjk_font: str) -> None:
@@ -136,13 +124,11 @@ def douyin_fee_bill(inp: Mapping[str, str], out: Mapping[str, str], log_path: st
     from analysis import figures
 
     sens = _read(inp["sensitivity"])
-    sens = sens[sens["series_id"] == "douyin_ecommerce_gmv_annual"]
+    sens = sens[sens["series_id"].str.startswith("douyin_")]
     fc = _read(inp["forecasts"])
-    fc = fc[fc["series_id"] == "douyin_thirdparty_fee_annual"]
-    selection = _read(inp["selection"]).set_index("series_id")
-    reliable = bool(selection.loc["douyin_ecommerce_gmv_annual"].get("reliable", True))
+    fc = fc[(fc["series_id"] == "douyin_thirdparty_fee_annual") & (fc["role"] == "scenario")]
     _render("douyin_fee_bill", inp, out, log_path, cjk_font,
-            lambda lang: figures.douyin_fee_bill(sens, fc, reliable, lang))
+            lambda lang: figures.douyin_fee_bill(sens, fc, lang))
 
 
 def market_context_retail(inp: Mapping[str, str], out: Mapping[str, str], log_path: str,
@@ -193,7 +179,7 @@ def douyin_pay_timeline(inp: Mapping[str, str], out: Mapping[str, str], log_path
 def backtest_errors(inp: Mapping[str, str], out: Mapping[str, str], log_path: str, cjk_font: str) -> None:
     from analysis import figures
 
-    backtest = _read(inp["backtest"])
+    summary = _read(inp["summary"])
     selection = _read(inp["selection"])
     _render("backtest_errors", inp, out, log_path, cjk_font,
-            lambda lang: figures.backtest_errors(backtest, selection, lang))
+            lambda lang: figures.backtest_errors(summary, selection, lang))

@@ -18,8 +18,15 @@ FIGURES = [
 
 
 def lib(*modules):
-    """Library files a rule depends on, so editing them reruns the rule."""
-    return [f"analysis/{m}.py" for m in modules]
+    """Library files a rule depends on, so editing them reruns the rule
+    (a package, such as ``models``, stands for all its modules)."""
+    from pathlib import Path
+
+    files = []
+    for m in modules:
+        package = Path("analysis", m)
+        files += sorted(map(str, package.glob("*.py"))) if package.is_dir() else [f"analysis/{m}.py"]
+    return files
 
 
 def render_code():

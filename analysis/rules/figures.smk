@@ -5,6 +5,8 @@
 from pathlib import Path
 
 FIGURE_CODE = lib("figures", "plotting", "fonts", "formatting", "fileio", "joblog", "pipeline/figures")
+# model names and series names come from the registry and the tables module
+FORECAST_FIGURE_CODE = FIGURE_CODE + lib("values", "paper_tables", "models")
 FIGURE_STYLE = "analysis/style/paper.mplstyle"
 
 
@@ -14,7 +16,7 @@ rule figure_gmv_history_forecast:
         forecasts="data/processed/forecasts.csv",
         selection="data/processed/model_selection.csv",
         style=FIGURE_STYLE,
-        code=FIGURE_CODE,
+        code=FORECAST_FIGURE_CODE,
     output:
         zh=report(
             "figures/gmv_history_forecast.zh.svg",
@@ -49,7 +51,7 @@ rule figure_kuaishou_quarterly_gmv:
         selection="data/processed/model_selection.csv",
         cards=[c for c in GMV_CARDS if Path(c).name.startswith("kuaishou_ecommerce_gmv_quarterly.")],
         style=FIGURE_STYLE,
-        code=FIGURE_CODE,
+        code=FORECAST_FIGURE_CODE,
     output:
         zh=report(
             "figures/kuaishou_quarterly_gmv.zh.svg",
@@ -83,7 +85,7 @@ rule figure_payment_fees:
         sensitivity="data/processed/fee_sensitivity.csv",
         forecasts="data/processed/forecasts.csv",
         style=FIGURE_STYLE,
-        code=FIGURE_CODE,
+        code=FORECAST_FIGURE_CODE,
     output:
         zh=report(
             "figures/payment_fees.zh.svg",
@@ -115,9 +117,8 @@ rule figure_douyin_fee_bill:
     input:
         sensitivity="data/processed/fee_sensitivity.csv",
         forecasts="data/processed/forecasts.csv",
-        selection="data/processed/model_selection.csv",
         style=FIGURE_STYLE,
-        code=FIGURE_CODE,
+        code=FORECAST_FIGURE_CODE,
     output:
         zh=report(
             "figures/douyin_fee_bill.zh.svg",
@@ -307,10 +308,10 @@ rule figure_douyin_pay_timeline:
 
 rule figure_backtest_errors:
     input:
-        backtest="data/processed/backtest.csv",
+        summary="data/processed/backtest_summary.csv",
         selection="data/processed/model_selection.csv",
         style=FIGURE_STYLE,
-        code=FIGURE_CODE,
+        code=FORECAST_FIGURE_CODE,
     output:
         zh=report(
             "figures/backtest_errors.zh.svg",

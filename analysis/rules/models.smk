@@ -1,26 +1,18 @@
-# Trend and forecast models (statsmodels, scipy) on the processed series, and the
-# payment-fee model of §2.1.4. Three steps, one producer per file:
-#   gmv_models            → backtest.csv, model_selection.csv, GMV forecasts, GMV model cards
-#   payment_fees          → fee_rates.csv, fee_sensitivity.csv, fee forecasts, fee model cards
-#   forecasts_and_values  → forecasts.csv (all series and models), model_values.json
+# Forecasts (analysis/models/: a registry of models, time-series cross-validation
+# against benchmarks, calibrated intervals, scenarios) and the payment-fee model
+# of §2.1.4. Three steps, one producer per file:
+#   gmv_models            → backtest.csv, backtest_summary.csv, model_selection.csv, GMV forecasts, GMV cards
+#   payment_fees          → fee_rates.csv, fee_sensitivity.csv, fee forecasts, fee cards
+#   forecasts_and_values  → forecasts.csv (all series and methods), model_values.json
+# Which models compete for which series is config (models.series); the cards
+# follow from it: one per configured (series, model).
 
-# series_id → backtest/forecast settings; the models per series must match
-# analysis.models.models_for (the step checks it). The quarterly series has one
-# missing quarter (2022Q1), filled by identity from the annual total.
-GMV_SERIES = {
-    "kuaishou_ecommerce_gmv_annual": {"min_train": 3, "horizon_end": "2027"},
-    "kuaishou_ecommerce_gmv_quarterly": {
-        "min_train": 8,
-        "horizon_end": "2027Q4",
-        "fill_gaps_from": "kuaishou_ecommerce_gmv_annual",
-    },
-    "douyin_ecommerce_gmv_annual": {"min_train": 3, "horizon_end": "2027"},
-}
-ANNUAL_MODELS = ["loglinear_trend", "holt_damped", "gompertz"]
+MODELS = config["models"]
+MODEL_CODE = lib("models", "series", "fileio", "pipeline/models")
 GMV_CARDS = [
     f"data/processed/model_cards/{sid}.{m}.json"
-    for sid in GMV_SERIES
-    for m in ANNUAL_MODELS + (["seasonal_trend"] if sid.endswith("_quarterly") else [])
+    for sid, s in MODELS["series"].items()
+    for m in s["benchmarks"] + s["candidates"]
 ]
 FEE_CARDS = [
     f"data/processed/model_cards/{sid}.gmv_x_rate.json"
@@ -32,16 +24,17 @@ rule gmv_models:
     input:
         series="data/processed/public_series.csv",
         sources="data/raw/sources.yaml",
-        code=lib("models", "series", "pipeline/models"),
+        code=MODEL_CODE,
     output:
         forecasts="data/processed/gmv_forecasts.csv",
         backtest="data/processed/backtest.csv",
+        summary="data/processed/backtest_summary.csv",
         selection="data/processed/model_selection.csv",
         cards=GMV_CARDS,
     log:
         "logs/gmv_models.log",
     params:
-        series=GMV_SERIES,
+        models=MODELS,
     resources:
         mem_mb=1000,
         runtime=5,
@@ -50,7 +43,7 @@ rule gmv_models:
         from analysis.pipeline import models as step
 
         with joblog.job_log(log[0], rule):
-            step.gmv_models(input, output, params.series)
+            step.gmv_models(input, output, params.models)
 
 
 rule payment_fees:
@@ -58,9 +51,8 @@ rule payment_fees:
         cited="data/processed/cited_statistics.csv",
         series="data/processed/public_series.csv",
         gmv_forecasts="data/processed/gmv_forecasts.csv",
-        selection="data/processed/model_selection.csv",
         sources="data/raw/sources.yaml",
-        code=lib("fees", "models", "series", "pipeline/models"),
+        code=lib("fees") + MODEL_CODE,
     output:
         rates="data/processed/fee_rates.csv",
         sensitivity="data/processed/fee_sensitivity.csv",
@@ -69,7 +61,8 @@ rule payment_fees:
     log:
         "logs/payment_fees.log",
     params:
-        draws=2000,
+        draws=MODELS["draws"],
+        rates=config["fees"]["illustrative_rates"],
     resources:
         mem_mb=1000,
         runtime=5,
@@ -78,7 +71,7 @@ rule payment_fees:
         from analysis.pipeline import models as step
 
         with joblog.job_log(log[0], rule):
-            step.payment_fees(input, output, params.draws)
+            step.payment_fees(input, output, params.draws, params.rates)
 
 
 rule forecasts_and_values:
@@ -86,16 +79,19 @@ rule forecasts_and_values:
         gmv_forecasts="data/processed/gmv_forecasts.csv",
         fee_forecasts="data/processed/fee_forecasts.csv",
         selection="data/processed/model_selection.csv",
+        summary="data/processed/backtest_summary.csv",
         rates="data/processed/fee_rates.csv",
+        fee_card=FEE_CARDS[0],
         series="data/processed/public_series.csv",
-        cards=GMV_CARDS + FEE_CARDS,
         sources="data/raw/sources.yaml",
-        code=lib("fees", "models", "pipeline/models"),
+        code=lib("fees") + MODEL_CODE,
     output:
         forecasts="data/processed/forecasts.csv",
         values="data/processed/model_values.json",
     log:
         "logs/forecasts_and_values.log",
+    params:
+        models=MODELS,
     resources:
         mem_mb=1000,
         runtime=5,
@@ -104,4 +100,4 @@ rule forecasts_and_values:
         from analysis.pipeline import models as step
 
         with joblog.job_log(log[0], rule):
-            step.forecasts_and_values(input, output)
+            step.forecasts_and_values(input, output, params.models)

@@ -36,10 +36,10 @@ rule paper_tables:
         cited="data/processed/cited_statistics.csv",
         audit="data/processed/audit.csv",
         series="data/processed/public_series.csv",
-        backtest="data/processed/backtest.csv",
+        summary="data/processed/backtest_summary.csv",
         selection="data/processed/model_selection.csv",
         figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
-        code=lib("paper_tables", "formatting", "values", "pipeline/paper"),
+        code=lib("paper_tables", "formatting", "values", "pipeline/paper", "models"),
     output:
         **{
             f"table_{table}_{lang}": f"paper/_generated/tables/{table}.{lang}.md"
