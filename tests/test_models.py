@@ -239,3 +239,17 @@ def test_head_and_upto_know_only_the_past():
     s = synthetic("q", n=12, quarterly=True)
     assert s.upto("2011Q2").periods == s.periods[:6] == s.head(6).periods
     assert models.steps_between("2011Q2", "2012Q1") == 3
+
+
+def test_a_cards_warnings_are_the_fits_own():
+    """Warnings are recorded process-wide; another thread's (Snakemake's
+    scheduler, a figure) must not reach a model card."""
+    import warnings
+
+    from analysis.models._core import recorded_warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn_explicit("from the scheduler", DeprecationWarning, "/x/site-packages/pulp/pulp.py", 1)
+        warnings.warn_explicit("from a fit", UserWarning, "/x/site-packages/statsmodels/tsa/a.py", 1)
+    assert recorded_warnings(caught) == ["UserWarning: from a fit"]

@@ -256,9 +256,24 @@ def normal_bands(mean: "np.ndarray", sd: "np.ndarray") -> dict[float, tuple["np.
     return {lv: (mean - z_of(lv) * sd, mean + z_of(lv) * sd) for lv in LEVELS}
 
 
+# Where a fit's own warnings come from. Warnings are recorded process-wide, so
+# while a fit runs, another thread (Snakemake's scheduler, a figure) may warn
+# too; only warnings raised in the fitting libraries belong on the card.
+FIT_LIBRARIES = ("statsmodels", "scipy", "numpy")
+
+
 def recorded_warnings(caught) -> list[str]:
     """Warnings a fit raised, for its card (first 120 characters, sorted, unique)."""
-    return sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught})
+    import os
+
+    own = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the analysis package
+
+    def from_fit(w) -> bool:
+        path = os.path.abspath(str(w.filename))
+        return path.startswith(own + os.sep) or any(
+            f"{os.sep}{lib}{os.sep}" in path for lib in FIT_LIBRARIES)
+
+    return sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught if from_fit(w)})
 
 
 # --------------------------------------------------------------------------- fitted models

@@ -66,9 +66,10 @@ rule paper_tables:
 
 rule paper_sections:
     """A language's sections in the order of their file names (Quarto includes
-    files, not folders): a new section file is picked up by itself."""
+    files, not folders): a new section file is picked up by itself. Only the
+    list matters, so editing a section does not rerun this (ancient)."""
     input:
-        sections=lambda wildcards: section_files(wildcards.lang),
+        sections=lambda wildcards: ancient(section_files(wildcards.lang)),
         code=lib("pipeline/paper"),
     output:
         "paper/_generated/sections.{lang}.qmd",
