@@ -20,6 +20,7 @@ import yaml
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from analysis import figures, plotting
+from analysis.figures import _common as common
 from analysis.formatting import format_period, format_quantity
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,16 +198,16 @@ def _all_calls():
         "label_en": ["合众易宝 was founded", "Douyin Pay launched", "A plan"],
         "entity": ["合众易宝", "Douyin Pay", "NRTA"]})
     return {
-        "gmv_history_forecast": (figures.gmv_history_forecast, series, fc, selection),
-        "kuaishou_quarterly_gmv": (figures.kuaishou_quarterly_gmv, *quarterly_frames()),
-        "payment_fees": (figures.payment_fees, rates, kfc, implied),
-        "douyin_fee_bill": (figures.douyin_fee_bill, sens, dfc),
-        "market_context_retail": (figures.market_context_retail, context),
-        "market_context_internet": (figures.market_context_internet, context),
-        "payment_market_shares": (figures.payment_market_shares, context),
-        "complaints_risk": (figures.complaints_risk, cited_frame()),
-        "douyin_pay_timeline": (figures.douyin_pay_timeline, events),
-        "backtest_errors": (figures.backtest_errors, *backtest_frames()),
+        "gmv_history_forecast": (figures.module("gmv_history_forecast").draw, series, fc, selection),
+        "kuaishou_quarterly_gmv": (figures.module("kuaishou_quarterly_gmv").draw, *quarterly_frames()),
+        "payment_fees": (figures.module("payment_fees").draw, rates, kfc, implied),
+        "douyin_fee_bill": (figures.module("douyin_fee_bill").draw, sens, dfc),
+        "market_context_retail": (figures.module("market_context_retail").draw, context),
+        "market_context_internet": (figures.module("market_context_internet").draw, context),
+        "payment_market_shares": (figures.module("payment_market_shares").draw, context),
+        "complaints_risk": (figures.module("complaints_risk").draw, cited_frame()),
+        "douyin_pay_timeline": (figures.module("douyin_pay_timeline").draw, events),
+        "backtest_errors": (figures.module("backtest_errors").draw, *backtest_frames()),
     }
 
 
@@ -289,8 +290,8 @@ def test_missing_font_raises():
 
 def test_gmv_numbers_match_the_data():
     series, fc, selection = gmv_frames()
-    fig, text = _draw(figures.gmv_history_forecast, series, fc, selection, lang="zh")
-    scale = figures.MONEY_SCALE["zh"][0]
+    fig, text = _draw(figures.module("gmv_history_forecast").draw, series, fc, selection, lang="zh")
+    scale = common.MONEY_SCALE["zh"][0]
     hist = _by_gid(fig, f"history:{KS}")
     assert list(hist.get_xdata()) == [2020, 2021, 2022]
     np.testing.assert_allclose(hist.get_ydata(), np.array([381.2e9, 680e9, 901.2e9]) / scale)
@@ -304,16 +305,16 @@ def test_gmv_numbers_match_the_data():
     # a scenario range, not a fan: no forecast line and no interval band for Douyin
     assert _all_by_gid(fig, f"scenario:{DY}")
     assert not [a for ax in fig.axes for a in ax.collections if a.get_gid() in (f"band95:{DY}", f"band80:{DY}")]
-    assert figures.money(2.197e12, "zh") in text.caption and "情景区间" in text.caption
-    assert figures.money(1.3e12, "zh") in text.caption and figures.money(901.2e9, "zh") in text.caption
-    _, en = _draw(figures.gmv_history_forecast, series, fc, selection, lang="en")
-    assert "not a prediction interval" in en.caption and figures.money(2.197e12, "en") in en.caption
+    assert common.money(2.197e12, "zh") in text.caption and "情景区间" in text.caption
+    assert common.money(1.3e12, "zh") in text.caption and common.money(901.2e9, "zh") in text.caption
+    _, en = _draw(figures.module("gmv_history_forecast").draw, series, fc, selection, lang="en")
+    assert "not a prediction interval" in en.caption and common.money(2.197e12, "en") in en.caption
 
 
 def test_quarterly_figure_shows_the_forecast_and_the_benchmark():
     history, fitted, qfc, bench, selection = quarterly_frames()
-    fig, text = _draw(figures.kuaishou_quarterly_gmv, history, fitted, qfc, bench, selection, lang="en")
-    scale = figures.MONEY_SCALE["en"][0]
+    fig, text = _draw(figures.module("kuaishou_quarterly_gmv").draw, history, fitted, qfc, bench, selection, lang="en")
+    scale = common.MONEY_SCALE["en"][0]
     np.testing.assert_allclose(_by_gid(fig, f"forecast:{Q}").get_ydata(), np.array([2e11, 2.2e11]) / scale)
     np.testing.assert_allclose(_by_gid(fig, f"benchmark:{Q}").get_ydata()[1:], np.array([1.454e11, 1.758e11]) / scale)
     assert "68%" in text.caption and "79%" in text.caption and "0.36" in text.caption
@@ -321,8 +322,8 @@ def test_quarterly_figure_shows_the_forecast_and_the_benchmark():
 
 def test_fee_numbers_match_the_data():
     rates, kfc, implied, _, _ = fee_frames()
-    fig, text = _draw(figures.payment_fees, rates, kfc, implied, lang="en")
-    scale = figures.MONEY_SCALE["en"][0]
+    fig, text = _draw(figures.module("payment_fees").draw, rates, kfc, implied, lang="en")
+    scale = common.MONEY_SCALE["en"][0]
     assert _by_gid(fig, "fees:kuaishou_payment_fees_2021").get_ydata()[0] == pytest.approx(1.6e9 / scale)
     assert _by_gid(fig, "fees:kuaishou_payment_fees_2021").get_marker() == "^"  # a lower bound
     assert _by_gid(fig, "fees:kuaishou_payment_fees_2022q3").get_marker() == "o"  # exact
@@ -330,13 +331,13 @@ def test_fee_numbers_match_the_data():
     assert _by_gid(fig, "rate_central").get_ydata()[0] == pytest.approx(0.238)  # the central rate, not the mean
     np.testing.assert_allclose(_by_gid(fig, "forecast:kuaishou_payment_fee_annual").get_ydata(),
                                np.array([3e9, 3.5e9]) / scale)
-    assert figures.rate_pct(0.00235, "en") in text.caption and figures.rate_pct(0.00238, "en") in text.caption
+    assert common.rate_pct(0.00235, "en") in text.caption and common.rate_pct(0.00238, "en") in text.caption
     assert format_quantity(3.5e9, "CNY", "en", resolution=1e7) in text.caption
 
 
 def test_douyin_fee_bill_numbers():
     _, _, _, sens, dfc = fee_frames()
-    fig, text = _draw(figures.douyin_fee_bill, sens, dfc, lang="zh")
+    fig, text = _draw(figures.module("douyin_fee_bill").draw, sens, dfc, lang="zh")
     central = sens[(sens["series_id"] == DY) & (sens["scenario"] == "central")].sort_values("period")
     bars = _by_gid(fig, f"bill:{DY}")
     np.testing.assert_allclose(np.asarray(bars.get_ydata(), dtype=float), (central["fee"] / 1e8).to_numpy())
@@ -344,35 +345,35 @@ def test_douyin_fee_bill_numbers():
     latest = sens[(sens["series_id"] == DY) & (sens["period"] == "2022")].sort_values("rate")
     np.testing.assert_allclose(line.get_xdata(), latest["rate"] * 100)
     np.testing.assert_allclose(line.get_ydata(), latest["fee"] / 1e8)
-    assert figures.money(1.3e12 * 0.0024, "zh") in text.caption and figures.money(5.3e9, "zh") in text.caption
+    assert common.money(1.3e12 * 0.0024, "zh") in text.caption and common.money(5.3e9, "zh") in text.caption
     assert "情景区间" in text.caption
 
 
 def test_complaints_and_context_numbers():
-    fig, text = _draw(figures.complaints_risk, cited_frame(), lang="zh")
+    fig, text = _draw(figures.module("complaints_risk").draw, cited_frame(), lang="zh")
     assert _heights(fig, "complaints:transaction") == [59, 31, 56]
     assert _heights(fig, "complaints:total") == [46098]
     assert fig.axes[0].get_yscale() == "log"
     assert [p.get_width() for p in _all_by_gid(fig, "risk")] == [0, 24, 24, 17, 24]
     assert format_quantity(46098, "count", "zh") in text.caption
     context = CALLS["market_context_retail"][1]
-    fig, text = _draw(figures.market_context_retail, context, lang="en")
+    fig, text = _draw(figures.module("market_context_retail").draw, context, lang="en")
     assert _heights(fig, "total") == pytest.approx([5160, 7180, 10600])
     share = _by_gid(fig, "share").get_ydata()
     assert np.isnan(share[2])  # 2018 has no figure: the line breaks
     np.testing.assert_allclose(share[[0, 1, 3]], [12.6, 15.0, 20.7])
     assert "20.7%" in text.caption and format_period("2019", "en") in text.caption
-    fig, text = _draw(figures.market_context_internet, context, lang="zh")
+    fig, text = _draw(figures.module("market_context_internet").draw, context, lang="zh")
     np.testing.assert_allclose(_by_gid(fig, "users").get_ydata(), [10.67, 10.79])
     assert "10.79亿人" in text.caption
-    fig, text = _draw(figures.payment_market_shares, context, lang="en")
+    fig, text = _draw(figures.module("payment_market_shares").draw, context, lang="en")
     assert _by_gid(fig, "share:Tenpay:2017Q1").get_height() == pytest.approx(39.51)
     assert "39.51%" in text.caption and "research firms" in text.caption
 
 
 def test_backtest_numbers():
     summary, selection = backtest_frames()
-    fig, text = _draw(figures.backtest_errors, summary, selection, lang="en")
+    fig, text = _draw(figures.module("backtest_errors").draw, summary, selection, lang="en")
     h1 = _by_gid(fig, f"mase:{Q}:h1").get_xdata()
     assert list(h1) == pytest.approx([0.99, 0.22])
     assert "0.26" in text.caption and "1.00" in text.caption and "(11 origins)" in text.caption
@@ -398,18 +399,24 @@ def test_saving_twice_gives_identical_bytes(tmp_path):
 # --------------------------------------------------------------------------- the built figures
 
 def _figure_names() -> list[str]:
-    import re
-
-    text = (ROOT / "analysis/rules/common.smk").read_text(encoding="utf-8")
-    block = re.search(r"^FIGURES = \[(.*?)\]", text, flags=re.S | re.M).group(1)
-    return re.findall(r'"(\w+)"', block)
+    return figures.names()
 
 
-def test_every_figure_has_a_rule_a_report_caption_and_a_place_in_the_paper():
-    smk = (ROOT / "analysis/rules/figures.smk").read_text(encoding="utf-8")
+def test_figure_modules_are_found_and_declare_what_they_read():
+    """Every module of analysis/figures/ is a figure (no list to keep): a
+    docstring for its report caption, INPUTS the workflow can read without
+    importing it, and load/draw; the draw tests above cover each of them."""
+    assert set(_figure_names()) == set(CALLS)
     for name in _figure_names():
-        assert f"rule figure_{name}:" in smk
-        assert (ROOT / f"analysis/report/{name}.rst").is_file()
+        decl = figures.declaration(name)
+        assert len(decl["doc"]) > 40, name
+        assert decl["inputs"] and all(p.startswith("data/processed/") for p in decl["inputs"].values())
+        module = figures.module(name)
+        assert callable(module.load) and callable(module.draw)
+
+
+def test_every_figure_is_placed_once_per_language_and_referenced():
+    for name in _figure_names():
         fid = "fig-" + name.replace("_", "-")
         for lang in LANGS:
             body = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "paper/sections" / lang).glob("*.qmd"))
@@ -427,7 +434,8 @@ def test_built_figures_exist_in_both_languages(builds):
             svg = built / f"figures/{name}.{lang}.svg"
             assert svg.is_file() and svg.stat().st_size > 5_000, svg
         texts = yaml.safe_load((built / f"figures/{name}.text.yml").read_text(encoding="utf-8"))
-        assert set(texts) == set(LANGS) | {"data"}
+        assert set(texts) == set(LANGS) | {"data", "code"}
+        assert texts["code"] == f"analysis/figures/{name}.py"
         assert texts["data"] and all((ROOT / p).suffix in (".csv", ".json") for p in texts["data"])
         for lang in LANGS:
             assert texts[lang]["caption"] and texts[lang]["alt"]

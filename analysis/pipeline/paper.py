@@ -126,4 +126,4 @@ def paper_tables(inp: Mapping[str, str], out: Mapping[str, str]) -> None:
         for lang in ("zh", "en"):
             fileio.write_text(out[f"figure_{figure}_{lang}"], header + pt.figure_block(
                 figure, lang, texts[lang]["caption"], texts[lang]["alt"], texts["data"],
-                ["analysis/figures.py"]))
+                [texts["code"]]))

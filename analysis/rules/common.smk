@@ -3,18 +3,13 @@
 
 LANGS = config["paper"]["languages"]
 TABLES = ["cited_statistics", "audit", "data_sources", "models"]
-FIGURES = [
-    "douyin_pay_timeline",
-    "market_context_retail",
-    "market_context_internet",
-    "payment_market_shares",
-    "complaints_risk",
-    "gmv_history_forecast",
-    "kuaishou_quarterly_gmv",
-    "payment_fees",
-    "douyin_fee_bill",
-    "backtest_errors",
-]
+
+
+from analysis.figures import declaration as figure_declaration  # noqa: E402 - light, no matplotlib
+from analysis.figures import names as figure_names  # noqa: E402
+
+# One figure per module of analysis/figures/ (not the _shared ones).
+FIGURES = figure_names()
 
 
 def lib(*modules):
@@ -58,3 +53,21 @@ def paper_sources(wildcards):
             + [f"paper/_generated/tables/{t}.{lang}.md" for t in TABLES]
             + [f"paper/_generated/figures/{f}.{lang}.md" for f in FIGURES]
             + [f"paper/_figures/{f}.{lang}.svg" for f in FIGURES])
+
+
+FIGURE_SHARED_CODE = lib("figures/__init__", "figures/_common", "figures/_read", "plotting", "fonts",
+                         "formatting", "fileio", "joblog", "pipeline/figures",
+                         # names of models and series come from the registry and the tables module
+                         "values", "paper_tables", "models")
+
+
+def figure_inputs(wildcards):
+    """The tables figure ``wildcards.figure`` declares (``*`` matches the model cards),
+    its style, and its code."""
+    from fnmatch import fnmatch
+
+    declared = figure_declaration(wildcards.figure)["inputs"]
+    inputs = {key: ([c for c in GMV_CARDS + FEE_CARDS if fnmatch(c, path)] if "*" in path else path)
+              for key, path in declared.items()}
+    return {**inputs, "style": "analysis/style/paper.mplstyle",
+            "code": FIGURE_SHARED_CODE + [f"analysis/figures/{wildcards.figure}.py"]}

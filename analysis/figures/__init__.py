@@ -1,0 +1,54 @@
+"""The paper's figures: one module per figure, found by the workflow by itself.
+
+A figure ``<name>`` is the module ``analysis/figures/<name>.py``. Its stem is
+its name everywhere: the rule's wildcard, ``figures/<name>.{zh,en}.svg``,
+``figures/<name>.text.yml``, the ``fig-<name with - for _>`` label and the
+``{{< fig <name> >}}`` shortcode that places it in the paper. The module holds:
+
+* a docstring: what the figure shows and where the paper cites it (it is the
+  figure's caption in Snakemake's report);
+* ``INPUTS``: ``{key: path}`` of the processed tables it reads (``*`` matches
+  model cards); the workflow makes them the rule's inputs;
+* ``load(paths) -> dict``: reads them;
+* ``draw(**data, lang) -> (Figure, FigureText)``: draws one language and
+  returns its caption and alt text, computed from the data. It draws, it never
+  fits (model results come from the processed tables and model cards).
+
+Modules starting with ``_`` are shared helpers. Figures are drawn inside
+:func:`analysis.plotting.figure_context` (style, fonts, missing glyphs as
+errors); artists that carry data have a ``gid`` so tests can check the plotted
+numbers against the tables. Reading ``INPUTS`` and the docstring does not
+import the module (:func:`declaration`), so parsing the workflow stays fast.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).parent
+
+
+def names() -> list[str]:
+    """Every figure, by module name."""
+    return sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
+
+
+@cache
+def declaration(name: str) -> dict[str, Any]:
+    """A figure's docstring and ``INPUTS``, read without importing it."""
+    path = HERE / f"{name}.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    inputs = next((ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                   and any(getattr(t, "id", None) == "INPUTS" for t in node.targets)), None)
+    if not isinstance(inputs, dict):
+        raise ValueError(f"{path}: a figure module declares INPUTS = {{key: path, ...}}")
+    return {"doc": ast.get_docstring(tree) or "", "inputs": inputs}
+
+
+def module(name: str) -> ModuleType:
+    return importlib.import_module(f"analysis.figures.{name}")

@@ -1,0 +1,289 @@
+"""What the figure modules share: names, number formats, year axes, colours,
+source lines and the drawing of forecast fans and Douyin's scopes.
+
+Private to :mod:`analysis.figures`; editing it redraws every figure."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analysis.formatting import format_quantity
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+# Axis scale per language: 亿元 / RMB bn for money, 亿人 / million people.
+MONEY_SCALE = {"zh": (1e8, "亿元"), "en": (1e9, "RMB bn")}
+
+
+PERSONS_SCALE = {"zh": (1e8, "亿人"), "en": (1e6, "million people")}
+
+
+# Okabe–Ito colours (the style's cycle) by role.
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+
+
+GREY = "#777777"
+
+
+SERIES_COLOURS = {"kuaishou_ecommerce_gmv_annual": ORANGE, "kuaishou_ecommerce_gmv_quarterly": ORANGE}
+
+
+# Douyin's GMV estimates, one series per scope: a marker each, never one line across them.
+SCOPE_MARKERS = ["o", "s", "D", "v", "P", "X"]
+
+
+# Short names for legends; the full names are in analysis/paper_tables.py.
+SERIES_NAMES = {
+    "zh": {"kuaishou_ecommerce_gmv_annual": "快手电商GMV（年度）",
+           "kuaishou_ecommerce_gmv_quarterly": "快手电商GMV（季度）",
+           "douyin_ecommerce_gmv_36kr": "抖音：36氪（含商品卡）",
+           "douyin_ecommerce_gmv_caixin": "抖音：财新",
+           "douyin_ecommerce_gmv_ebrun": "抖音：亿邦动力（含跳转成交）",
+           "douyin_ecommerce_gmv_information": "抖音：The Information",
+           "douyin_ecommerce_gmv_latepost": "抖音：晚点（不含商品卡）",
+           "douyin_livestream_gmv_annual": "抖音：仅直播电商"},
+    "en": {"kuaishou_ecommerce_gmv_annual": "Kuaishou e-commerce GMV (annual)",
+           "kuaishou_ecommerce_gmv_quarterly": "Kuaishou e-commerce GMV (quarterly)",
+           "douyin_ecommerce_gmv_36kr": "Douyin: 36Kr (incl. product cards)",
+           "douyin_ecommerce_gmv_caixin": "Douyin: Caixin",
+           "douyin_ecommerce_gmv_ebrun": "Douyin: Ebrun (incl. redirected sales)",
+           "douyin_ecommerce_gmv_information": "Douyin: The Information",
+           "douyin_ecommerce_gmv_latepost": "Douyin: LatePost (excl. product cards)",
+           "douyin_livestream_gmv_annual": "Douyin: livestream sales only"},
+}
+
+
+ENTITY_NAMES = {"zh": {"Kuaishou": "快手", "Douyin": "抖音", "Alipay": "支付宝", "Tenpay": "财付通"},
+                "en": {"Kuaishou": "Kuaishou", "Douyin": "Douyin", "Alipay": "Alipay",
+                       "Tenpay": "Tenpay"}}
+
+
+# Research firms behind the market-share estimates, by the prefix of their source key.
+RESEARCH_FIRMS = {"analysys": {"zh": "易观", "en": "Analysys"},
+                  "iresearch": {"zh": "艾瑞咨询", "en": "iResearch"}}
+
+
+@dataclass(frozen=True)
+class FigureText:
+    caption: str
+    alt: str
+
+
+def model_name(model: str, lang: str) -> str:
+    """A model's or scenario rule's name as the registry (analysis/models/) declares it."""
+    from analysis.values import model_name as registered
+
+    return registered(model, lang)
+
+
+def series_name(series_id: str, lang: str) -> str:
+    """Short names for the GMV series drawn here; the full list is in analysis/paper_tables.py."""
+    from analysis.paper_tables import SERIES_NAMES as FULL
+
+    return SERIES_NAMES[lang].get(series_id) or FULL[series_id][0 if lang == "zh" else 1]
+
+
+def money(value: float, lang: str, digits: int = 3) -> str:
+    """An amount of CNY to ``digits`` significant digits (1.74万亿元, RMB 1.74 trillion)."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return format_quantity(value, "CNY", lang)
+    res = 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
+    return format_quantity(value, "CNY", lang, resolution=res)
+
+
+def pct(value: float, lang: str, decimals: int = 1) -> str:
+    """A percentage number (27.6 → 27.6%)."""
+    return format_quantity(float(value), "percent", lang, resolution=10.0 ** -decimals)
+
+
+def rate_pct(rate: float, lang: str) -> str:
+    """A fee rate given as a fraction (0.00235 → 0.235%)."""
+    return pct(rate * 100, lang, decimals=3)
+
+
+def period_x(period: str) -> float:
+    """The centre of an ISO period on a year axis (2021 → 2021.5, 2021Q3 → 2021.625,
+    2023-06 → 2023.458); month-end stock figures use :func:`month_end_x`."""
+    period = str(period)
+    if "Q" in period:
+        year, q = period.split("Q")
+        return int(year) + (int(q) - 0.5) / 4
+    parts = period.split("-")
+    if len(parts) == 1:
+        return int(parts[0]) + 0.5
+    year, month = int(parts[0]), int(parts[1])
+    if len(parts) == 2:
+        return year + (month - 0.5) / 12
+    return year + (month - 1) / 12 + (int(parts[2]) - 0.5) / 365
+
+
+def month_end_x(period: str) -> float:
+    """A stock measured at the end of a month (截至2023年6月) → its position on a year axis."""
+    year, month = str(period).split("-")[:2]
+    return int(year) + int(month) / 12
+
+
+def period_end_x(period: str) -> float:
+    """The end of an ISO period on a year axis."""
+    period = str(period)
+    if "Q" in period:
+        year, q = period.split("Q")
+        return int(year) + int(q) / 4
+    parts = period.split("-")
+    if len(parts) == 1:
+        return int(parts[0]) + 1.0
+    if len(parts) == 2:
+        return month_end_x(period)
+    return period_x(period) + 0.5 / 365
+
+
+def period_start_x(period: str) -> float:
+    return 2 * period_x(period) - period_end_x(period)
+
+
+def year_axis(ax: "Axes", first: int, last: int, step: int = 1) -> None:
+    """Years as labels centred in their span, with ticks at the year boundaries."""
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    ax.set_xlim(first, last + 1)
+    ax.xaxis.set_major_locator(FixedLocator(list(range(first, last + 2))))
+    ax.xaxis.set_major_formatter(NullFormatter())
+    centres = [y + 0.5 for y in range(first, last + 1) if (y - first) % step == 0]
+    ax.xaxis.set_minor_locator(FixedLocator(centres))
+    ax.set_xticks(centres, [str(int(c)) for c in centres], minor=True)
+    ax.tick_params(axis="x", which="minor", length=0)
+    ax.tick_params(axis="x", which="major", length=3)
+
+
+def number_formatter(lang: str):
+    """Tick labels as plain numbers (12,000 in English, 12000 in Chinese)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x: float, _pos=None) -> str:
+        if x == 0:
+            return "0"
+        decimals = 0 if abs(x) >= 10 or float(x).is_integer() else (1 if abs(x) >= 1 else 2)
+        text = f"{x:,.{decimals}f}" if lang == "en" else f"{x:.{decimals}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    return FuncFormatter(fmt)
+
+
+def log_y(ax: "Axes", lang: str, subs: tuple[float, ...] = (1.0,)) -> None:
+    """A log-scale y axis labelled with plain numbers at ``subs`` × powers of ten."""
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(number_formatter(lang))
+    minor = tuple(m for m in (2.0, 5.0) if m not in subs)
+    ax.yaxis.set_minor_locator(LogLocator(base=10, subs=minor or (3.0,)))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def pick(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def sources(lang: str, *parts: tuple[str, str]) -> str:
+    """'数据来源：A；B。' / 'Source: A; B.'"""
+    if lang == "zh":
+        return "数据来源：" + "；".join(p[0] for p in parts) + "。"
+    return "Source: " + "; ".join(p[1] for p in parts) + "."
+
+
+def join_list(items: list[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def period_years(periods) -> list[int]:
+    return [int(str(p)[:4]) for p in periods]
+
+
+SRC_KUAISHOU = ("快手科技业绩公告", "Kuaishou results announcements")
+
+
+SRC_MEDIA = ("媒体报道（抖音GMV为媒体估计）", "media reports (Douyin GMV is a media estimate)")
+
+
+SRC_MODELS = ("预测为本文模型", "forecasts: this paper's models")
+
+
+SRC_PAPER = ("原论文（引快手年报）", "the original paper (citing Kuaishou's annual report)")
+
+
+SRC_NBS = ("国家统计局", "National Bureau of Statistics (NBS)")
+
+
+SRC_CNNIC = ("中国互联网络信息中心（CNNIC）统计报告", "CNNIC Statistical Reports on Internet Development")
+
+
+SRC_DISCLOSURE = ("原论文所引披露数据", "disclosures cited in the original paper")
+
+
+def fan(ax: "Axes", x: list[float], fc: "pd.DataFrame", start: tuple[float, float] | None,
+         scale: float, colour: str, gid: str) -> None:
+    """Median and 80%/95% bands of a forecast, joined to the last observation ``start``."""
+    def col(name: str) -> list[float]:
+        head = [start[1] / scale] if start else []
+        return head + [float(v) / scale for v in fc[name]]
+
+    xs = ([start[0]] if start else []) + list(x)
+    ax.fill_between(xs, col("lo95"), col("hi95"), color=colour, alpha=0.13, linewidth=0,
+                    gid=f"band95:{gid}")
+    ax.fill_between(xs, col("lo80"), col("hi80"), color=colour, alpha=0.28, linewidth=0,
+                    gid=f"band80:{gid}")
+    line, = ax.plot(x, [float(v) / scale for v in fc["yhat"]], color=colour, linestyle=":",
+                    linewidth=1.8, gid=f"forecast:{gid}")
+    if start:  # the dotted median starts at the last observation
+        ax.plot([start[0], x[0]], [start[1] / scale, float(fc["yhat"].iloc[0]) / scale],
+                color=colour, linestyle=":", linewidth=1.8)
+
+
+def band_proxies(lang: str) -> list:
+    from matplotlib.patches import Patch
+
+    return [Patch(facecolor=GREY, alpha=0.45, label=pick(lang, "80%预测区间", "80% prediction interval")),
+            Patch(facecolor=GREY, alpha=0.18, label=pick(lang, "95%预测区间", "95% prediction interval"))]
+
+
+def scope_series(series: "pd.DataFrame", entity: str) -> list[str]:
+    """An entity's annual GMV series, one per scope of estimate."""
+    rows = series[(series["entity"] == entity) & series["series_id"].str.contains("_gmv")
+                  & series["period"].astype(str).str.fullmatch(r"\d{4}")]
+    return sorted(rows["series_id"].unique())
+
+
+def scope_styles(scopes: list[str], highlight: str) -> dict[str, tuple[str, str]]:
+    """(colour, marker) per scope series: the modelled scope in blue, the others in turn."""
+    others = iter([SKY, PURPLE, GREEN, VERMILLION, BLACK] * 2)
+    return {sid: (BLUE if sid == highlight else next(others), SCOPE_MARKERS[k % len(SCOPE_MARKERS)])
+            for k, sid in enumerate(scopes)}
+
+
+def draw_scope(ax: "Axes", rows: "pd.DataFrame", colour: str, marker: str, scale: float, sid: str) -> None:
+    """One scope's estimates: a line only within the scope, a range as a bar, 'over' as ▲."""
+    by_period = rows.groupby("period", sort=True)
+    xs, ys = [], []
+    for period, g in by_period:
+        x = int(period)
+        if len(g) > 1:  # a printed range, kept as its ends
+            ax.plot([x, x], [g["value_std"].min() / scale, g["value_std"].max() / scale], color=colour,
+                    linewidth=2.2, solid_capstyle="butt", gid=f"range:{sid}:{period}")
+        xs.append(x)
+        ys.append(float(g["value_std"].mean()))
+        over = (g["qualifier"] == "over").any()
+        ax.plot([x], [ys[-1] / scale], linestyle="none", marker="^" if over else marker, markersize=5.5,
+                color=colour, markerfacecolor="white", markeredgewidth=1.3)
+    ax.plot(xs, [y / scale for y in ys], color=colour, linestyle="--" if len(xs) > 1 else "none",
+            linewidth=1.2, gid=f"history:{sid}")
