@@ -92,6 +92,7 @@ rule paper:
         bib="paper/references.bib",
         csl=expand("paper/csl/{name}.csl", name=glob_wildcards("paper/csl/{name}.csl").name),
         css="paper/style.css",
+        toc_menu="paper/toc-menu.html",
         sources="data/raw/sources.yaml",
         code=lib("fonts", "pipeline/paper") + render_code(),
     output:
