@@ -42,3 +42,17 @@ def paper_sources(wildcards):
             + [f"paper/_generated/tables/{t}.{lang}.md" for t in TABLES]
             + [f"paper/_generated/figures/{f}.{lang}.md" for f in FIGURES]
             + [f"paper/_figures/{f}.{lang}.svg" for f in FIGURES])
+
+
+def repository():
+    """Where the provenance links point: ``paper.repository_url`` (a template
+    with {path}, optionally {commit}) and the commit being built, from git
+    when the template asks for it and git knows it."""
+    import subprocess
+
+    url = config["paper"].get("repository_url")
+    commit = None
+    if url and "{commit}" in url:
+        proc = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True)
+        commit = proc.stdout.strip() if proc.returncode == 0 else None
+    return {"url": url, "commit": commit}
