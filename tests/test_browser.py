@@ -196,6 +196,31 @@ def test_pdf_and_language_links_lead_to_files(site, open_page, lang, pdf, other)
         ("en" if lang == "zh" else "zh-Hans")
 
 
+@pytest.mark.e2e
+def test_chinese_words_in_the_english_edition_say_so(site, open_page):
+    view = open_page(f"{site}/paper-en.html")
+    unmarked = view.page.evaluate("""() => {
+        const cjk = /[\\u3040-\\u30ff\\u3400-\\u9fff]/, out = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode, el = node.parentElement;
+            if (!cjk.test(node.textContent) || el.closest('script, style')) continue;
+            if (!/^(zh|ja)/.test(el.closest('[lang]').lang)) out.push(node.textContent.trim().slice(0, 40));
+        }
+        return out;
+    }""")
+    assert unmarked == []
+    assert view.page.locator("span[lang='zh']").count() > 20
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_figure_has_alt_text(site, open_page, lang):
+    view = open_page(f"{site}/paper-{lang}.html")
+    alts = view.page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.getAttribute('alt') || '')")
+    assert len(alts) == 10 and all(len(a) > 20 for a in alts)
+
+
 def axe_violations(view: Page) -> list[dict]:
     view.page.add_script_tag(path=str(AXE))
     return view.page.evaluate("""async () => {

@@ -48,7 +48,7 @@ BOOTSTRAP_SCSS = HTML / "bootstrap" / "dist" / "scss"
 BSLIB_SCSS = HTML / "bslib" / "bslib-scss"
 DEPENDENCY_MARKER = "htmldependencies:E3FAD763"
 # Options whose Quarto behaviour is not ported (each would change the page).
-UNSUPPORTED = ("comments", "code-tools", "code-links", "notebook-links", "canonical-url",
+UNSUPPORTED = ("comments", "code-tools", "code-links", "canonical-url",
                "google-scholar", "citation", "license", "copyright", "brand", "grid",
                "reference-location", "citation-location", "cap-location", "fig-cap-location",
                "page-layout", "title-block-banner", "listing")
@@ -192,9 +192,10 @@ class BootstrapPage:
         self.lib_dir = scratch / "page" / self.libs
         self.other_formats = [k for k in format_keys(merge_configs(*layers, format_rules=True))
                               if k not in ("html", "html4", "html5")]
-        unsupported = [k for k in UNSUPPORTED if self.meta.get(k) not in (None, False)
-                       or self.render_opts.get(k) not in (None, False)]
-        unsupported = [k for k in unsupported if not (k == "notebook-links")]
+        value = lambda k: self.meta.get(k, self.render_opts.get(k))  # noqa: E731
+        unsupported = [k for k in UNSUPPORTED if value(k) not in (None, False)
+                       and not (k.endswith("location") and value(k) != "margin")
+                       and not (k == "page-layout" and value(k) == "article")]
         if unsupported:
             raise RenderError(f"{input_path.name}: {', '.join(unsupported)}: Quarto's handling of "
                               "this HTML option is not ported to the render without Quarto "

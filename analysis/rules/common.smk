@@ -26,7 +26,8 @@ def render_code():
     """The renderer: the driver of Quarto's vendored pieces and its check filter."""
     from pathlib import Path
 
-    return sorted(str(p) for p in Path("analysis/render").glob("*.py")) + ["analysis/render/strict.lua"]
+    return (sorted(str(p) for p in Path("analysis/render").glob("*.py"))
+            + ["analysis/render/strict.lua", "analysis/render/assets/ejs.cjs", "package-lock.json"])
 
 
 def paper_sources(wildcards):
