@@ -3,8 +3,9 @@ Playwright, the pages served over HTTP from a local thread.
 
 Checks: no console error and no request to any other host; the sidebar table
 of contents at 1280 px (following the reader) and the menu that replaces it
-at 400 px; hover previews of cross-references and citations (Quarto's
-tippy); figures that open larger; the PDF and other-language links lead to
+at 400 px; hover previews of cross-references, footnotes and citations
+(Quarto's tippy); figures that open larger; lang on Chinese words in the
+English edition and alt text on every figure; the PDF and other-language links lead to
 files that exist; no serious or critical axe-core violation (the axe Quarto
 vendors); hover cards of values on a document that has them. Screenshots at
 both widths are written to tests/_artifacts/screenshots/ (git-ignored);
@@ -161,6 +162,7 @@ def test_hover_previews_of_crossrefs_and_citations(site, open_page, lang):
     for selector, expect in (("a.quarto-xref[href^='#fig-']", "figcaption, img"),
                              ("a.quarto-xref[href^='#tbl-']", "table"),
                              ("a.quarto-xref[href^='#sec-']", "h1, h2, h3, h4"),
+                             ("a[role='doc-noteref']", "p"),
                              ("a[role='doc-biblioref']", ".csl-entry")):
         link = view.page.locator(selector).first
         link.scroll_into_view_if_needed()
