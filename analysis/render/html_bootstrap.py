@@ -795,7 +795,7 @@ class BootstrapPage:
         formats = [f for f in self.other_formats if f in ext]
 
         def for_format(name, order, title=None, icon=None):
-            return {"title": title or display[name], "href": f"{self.output.stem}.{ext[name]}",
+            return {"title": title or display[name], "href": f"{self.input.stem}.{ext[name]}",
                     "icon": icon or icons[name], "order": order}
         links, count = [], 1
         for link in user or []:

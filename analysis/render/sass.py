@@ -13,6 +13,7 @@ own cache folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -139,6 +140,12 @@ def node_tool(name: str, env_override: str) -> list[str]:
 
 @cache
 def sass_version() -> str:
+    """The compiler's version (part of the cache key): from the installed
+    package, or by asking the override named by QUARTO_DART_SASS."""
+    package = NODE_BIN.parent / "sass" / "package.json"
+    if not os.environ.get("QUARTO_DART_SASS") and package.is_file():
+        node_tool("sass", "QUARTO_DART_SASS")  # says what is missing, if anything
+        return "sass " + json.loads(package.read_text(encoding="utf-8"))["version"]
     proc = subprocess.run([*node_tool("sass", "QUARTO_DART_SASS"), "--version"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
@@ -156,6 +163,11 @@ def cache_dir() -> Path:
 
 
 def _load_path_digest(load_paths: list[Path]) -> str:
+    return _digest_of(tuple(load_paths))
+
+
+@cache  # the load paths are vendored files: read once per process
+def _digest_of(load_paths: tuple[Path, ...]) -> str:
     digest = hashlib.sha256()
     for base in load_paths:
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
