@@ -55,30 +55,42 @@ def cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
-PROVENANCE_WORDS = {"zh": ("数据", "代码"), "en": ("Data", "Code")}
+PROVENANCE_WORDS = {"zh": ("数据", "代码", "规则"), "en": ("Data", "Code", "Rule")}
 
 
-def provenance(lang: str, data: list[str], code: list[str]) -> str:
-    """An HTML-only line under a table or figure linking to what made it.
+def repository_link(path: str, repository: dict | None = None) -> str:
+    """Where a repository file is, seen from the served page.
 
-    Paths are relative to the repository; the HTML sits two levels down
-    (paper/_output/), hence ``../../``.
+    With ``repository["url"]`` (the config's ``paper.repository_url``, a
+    template with ``{path}`` and optionally ``{commit}``) an absolute address
+    at the commit that was built (``HEAD`` when none is known); without it,
+    the path relative to the repository from ``paper/_output/``.
     """
-    d, c = PROVENANCE_WORDS[lang]
-    links = ", ".join(f"[`{p}`](../../{p})" for p in data)
-    code_links = ", ".join(f"[`{p}`](../../{p})" for p in code)
-    return (f'::: {{.content-visible when-format="html"}}\n[{d}: {links} · {c}: {code_links}]'
-            f'{{.provenance}}\n:::\n')
+    if repository and repository.get("url"):
+        return repository["url"].format(path=path, commit=repository.get("commit") or "HEAD")
+    return "../../" + path
 
 
-def figure_block(name: str, lang: str, caption: str, alt: str, data: list[str], code: list[str]) -> str:
+def provenance(lang: str, data: list[str], code: list[str], rule: str,
+               repository: dict | None = None) -> str:
+    """An HTML-only line under a table or figure: the data files and the code
+    that made it (links into the repository, see ``repository_link``) and the
+    Snakemake rule that ran it."""
+    d, c, r = PROVENANCE_WORDS[lang]
+    link = lambda p: f"[`{p}`]({repository_link(p, repository)})"  # noqa: E731
+    return (f'::: {{.content-visible when-format="html"}}\n[{d}: {", ".join(map(link, data))} · '
+            f'{c}: {", ".join(map(link, code))} · {r}: `{rule}`]{{.provenance}}\n:::\n')
+
+
+def figure_block(name: str, lang: str, caption: str, alt: str, data: list[str], code: list[str],
+                 repository: dict | None = None) -> str:
     """A figure as Quarto Markdown: the staged SVG (paths relative to the
     project folder), its ``fig-`` id, caption and alt text, then its
-    provenance line."""
+    provenance line (made by the rule ``figure`` with ``figure=<name>``)."""
     label = "fig-" + name.replace("_", "-")
     alt_attr = alt.replace("\\", "\\\\").replace('"', '\\"')
     return (f'![{caption}](_figures/{name}.{lang}.svg){{#{label} fig-alt="{alt_attr}"}}\n\n'
-            + provenance(lang, data, code))
+            + provenance(lang, data, code, f"figure (figure={name})", repository))
 
 
 def pipe_table(header: list[str], rows: list[list[str]], caption: str, label: str,

@@ -26,6 +26,8 @@ def copy_repo(dest: Path) -> Path:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target)
+    if (ROOT / "node_modules").is_dir():  # installed tools, shared like .venv
+        (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return dest
 
 

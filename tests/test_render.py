@@ -98,7 +98,8 @@ def test_html_through_quartos_filters(tmp_path):
     assert 'class="csl-entry"' in html and "Knuth, Donald" in html      # citeproc
     assert 'id="TOC"' in html and "目录" in html                         # toc, Quarto's zh title
     assert 'class="header-section-number">1<' in html                  # numbered by crossref
-    assert '<p class="date">2024-05-01</p>' in html                    # date, Quarto's iso default
+    assert '<p class="date">2024年5月1日</p>' in html                    # date: Bootstrap's long default
+    assert 'id="quarto-bootstrap"' in html and "quarto-html-after-body" in html  # Quarto's Bootstrap HTML
     assert 'lang="zh-Hans"' in html
     assert tree(doc.parent) - before == {"_output", "_output/doc.html"}  # nothing else written
 

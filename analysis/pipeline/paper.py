@@ -91,9 +91,12 @@ def paper(inp: Mapping[str, str], output: str, params: Any) -> None:
     log.info("rendered %s with %s", output, result.engine)
 
 
-def paper_tables(inp: Mapping[str, str], out: Mapping[str, str]) -> None:
+def paper_tables(inp: Mapping[str, str], out: Mapping[str, str],
+                 repository: Mapping[str, str | None] | None = None) -> None:
     """What the ``{{< tbl name >}}`` and ``{{< fig name >}}`` shortcodes place:
-    one Markdown file per generated table or figure and language."""
+    one Markdown file per generated table or figure and language, each with
+    its provenance line (``repository``: the config's ``repository_url`` and
+    the commit, for the links)."""
     import pandas as pd
     import yaml
 
@@ -118,7 +121,8 @@ def paper_tables(inp: Mapping[str, str], out: Mapping[str, str]) -> None:
         if not key.startswith("table_"):
             continue
         name, lang = key.removeprefix("table_").rsplit("_", 1)
-        line = pt.provenance(lang, made_from[name], ["analysis/paper_tables.py"])
+        line = pt.provenance(lang, made_from[name], ["analysis/paper_tables.py"], "paper_tables",
+                             dict(repository or {}))
         fileio.write_text(path, header + build[name](lang) + "\n" + line)
     for text_file in inp["figure_texts"]:
         figure = Path(text_file).name.split(".")[0]
@@ -126,4 +130,4 @@ def paper_tables(inp: Mapping[str, str], out: Mapping[str, str]) -> None:
         for lang in ("zh", "en"):
             fileio.write_text(out[f"figure_{figure}_{lang}"], header + pt.figure_block(
                 figure, lang, texts[lang]["caption"], texts[lang]["alt"], texts["data"],
-                [texts["code"]]))
+                [texts["code"]], dict(repository or {})))

@@ -106,7 +106,7 @@ def render(input_path: str | Path, to: str, output: str | Path | None = None,
 def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[str, Any],
                      strict: bool, source_date_epoch: int | None) -> list[str]:
     from analysis import fileio
-    from analysis.render import config, extensions, html, markdown, resources, typst, validate
+    from analysis.render import config, extensions, html, html_bootstrap, markdown, resources, typst, validate
     from analysis.render.pandoc import PandocRun, mediabag, run_pandoc
     from analysis.render.project import (directory_metadata_for_input, find_project,
                                          project_metadata_for_input)
@@ -133,6 +133,7 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
         template = resources.resource("formats", "typst", "pandoc", "quarto", "template.typ")
     else:
         template = html.TEMPLATE
+    bootstrap = None
 
     output_dir_rel = (project.config.get("project") or {}).get("output-dir")
     # renderCleanup: a self-contained output (PDF, embedded HTML) keeps no mediabag
@@ -142,10 +143,13 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
     with tempfile.TemporaryDirectory(prefix="quarto-render-") as tmp, \
             mediabag(input_path, keep=keep_media):
         scratch = Path(tmp)
+        if to == "html" and html_bootstrap.has_bootstrap(fmt):  # Quarto's Bootstrap HTML
+            bootstrap = html_bootstrap.BootstrapPage(fmt, input_path, output, scratch, layers)
+            template = bootstrap.prepare()
         run = PandocRun(source=input_path, project_dir=project.dir, output_dir_rel=output_dir_rel,
                         to=to, fmt=fmt, body=body, scratch=scratch,
                         shortcodes=extensions.shortcode_files(exts), filters=user_filters,
-                        strict=strict)
+                        extra_pandoc={"has-bootstrap": bootstrap is not None}, strict=strict)
         converted = scratch / ("converted.typ" if to == "typst" else "converted.html")
         started = time.perf_counter()
         run_pandoc(run, converted, template)
@@ -168,10 +172,12 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
                                       "build:\n" + "\n".join(typst_warnings))
                 warnings += typst_warnings
         else:
-            page = html.finish_page(text)
-            if fmt["pandoc"].get("embed-resources") or fmt["pandoc"].get("self-contained"):
+            embed = bool(fmt["pandoc"].get("embed-resources") or fmt["pandoc"].get("self-contained"))
+            page = bootstrap.finish(text, embed) if bootstrap else html.finish_page(text)
+            if embed:
                 started = time.perf_counter()
-                page = html.embed_resources(page, input_path.parent)
+                page = html.embed_resources(page, input_path.parent,
+                                            bootstrap.resource_path if bootstrap else None)
                 timings["embed-resources"] = time.perf_counter() - started
             fileio.write_text(output, page)
     # the benchmark reads this line: the bare pandoc (+ Typst) time of the document

@@ -40,10 +40,12 @@ def html_summary(path: Path) -> dict:
         if owner is not None:
             kind = "figures" if owner["id"].startswith("fig-") else "tables"
             out[kind][owner["id"]] = re.split(r"[:：]", caption.get_text(" ", strip=True), maxsplit=1)[0]
-    for heading in soup.select("h1[id], h2[id], h3[id], h4[id]"):
+    for heading in soup.select("h1, h2, h3, h4"):
+        # the id is the heading's, or its section's (section-divs, as in Bootstrap pages)
+        owner = heading if heading.get("id") else heading.parent
         number = heading.select_one(".header-section-number")
-        if number is not None:
-            out["sections"][heading["id"]] = number.get_text(strip=True)
+        if number is not None and owner is not None and owner.get("id"):
+            out["sections"][owner["id"]] = number.get_text(strip=True)
     for link in soup.select("a.quarto-xref"):
         out["references"].setdefault(link["href"].lstrip("#"), link.get_text(strip=True))
     return out

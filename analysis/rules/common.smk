@@ -29,8 +29,9 @@ def render_code():
     adapter that runs Quarto's YAML validator."""
     from pathlib import Path
 
-    return sorted(str(p) for p in Path("analysis/render").glob("*.py")) + [
-        "analysis/render/strict.lua", "analysis/render/validate-yaml.mjs"]
+    return (sorted(str(p) for p in Path("analysis/render").glob("*.py"))
+            + ["analysis/render/strict.lua", "analysis/render/validate-yaml.mjs",
+               "analysis/render/assets/ejs.cjs", "package-lock.json"])
 
 
 def section_files(lang):
@@ -53,6 +54,20 @@ def paper_sources(wildcards):
             + [f"paper/_generated/tables/{t}.{lang}.md" for t in TABLES]
             + [f"paper/_generated/figures/{f}.{lang}.md" for f in FIGURES]
             + [f"paper/_figures/{f}.{lang}.svg" for f in FIGURES])
+
+
+def repository():
+    """Where the provenance links point: ``paper.repository_url`` (a template
+    with {path}, optionally {commit}) and the commit being built, from git
+    when the template asks for it and git knows it."""
+    import subprocess
+
+    url = config["paper"].get("repository_url")
+    commit = None
+    if url and "{commit}" in url:
+        proc = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True)
+        commit = proc.stdout.strip() if proc.returncode == 0 else None
+    return {"url": url, "commit": commit}
 
 
 FIGURE_SHARED_CODE = lib("figures/__init__", "figures/_common", "figures/_read", "plotting", "fonts",

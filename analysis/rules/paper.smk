@@ -53,6 +53,8 @@ rule paper_tables:
         },
     log:
         "logs/paper_tables.log",
+    params:
+        repository=repository(),
     resources:
         mem_mb=1000,
         runtime=5,
@@ -61,7 +63,7 @@ rule paper_tables:
         from analysis.pipeline import paper as step
 
         with joblog.job_log(log[0], rule):
-            step.paper_tables(input, output)
+            step.paper_tables(input, output, params.repository)
 
 
 rule paper_sections:
@@ -114,6 +116,8 @@ rule paper:
         bib="paper/references.bib",
         csl=expand("paper/csl/{name}.csl", name=glob_wildcards("paper/csl/{name}.csl").name),
         css="paper/style.css",
+        after_body="paper/after-body.html",
+        theme="paper/theme.scss",
         sources="data/raw/sources.yaml",
         code=lib("fonts", "pipeline/paper") + render_code(),
     output:
