@@ -1,16 +1,28 @@
-"""Every number the paper states, formatted per language, for Quarto's
-``{{< var lang.key >}}`` shortcode (``paper/_variables.yml``).
+"""Every value the prose prints: declared once, formatted per language, each
+with its origin.
 
-Keys: ``<lang>.cite.<stat_id>`` (value with its qualifier, as the paper's
-reader should see it), ``<lang>.cite.<stat_id>_period``,
-``<lang>.event.<event_id>`` (its date), ``<lang>.model.<series>.<name>``, ``<lang>.fig.<figure>.{caption,alt}`` and
-``<lang>.meta.*``. Both languages always carry the same keys.
+A value is one declaration (:func:`declare`, at the end of this module): a
+function of the processed files it names (keys of :data:`INPUTS`) that returns,
+for one language, ``{key: text}`` or ``{key: Value(text, origin)}``. The rule
+``paper_variables`` reads what the declarations name and writes
+``paper/_variables.yml`` (``{{< value family.key >}}`` in the prose; Quarto's
+``{{< var <lang>.family.key >}}`` reads the same file) and, per language,
+``paper/_generated/origins.<lang>.json``: where each number comes from (the
+data row, its source and verbatim quote, the model and its card), which the
+HTML shows when a reader points at the number. Both languages always carry the
+same keys. Families: ``cite.<stat_id>`` (with its qualifier; ``_bare`` without,
+``_period`` its period), ``event.<event_id>`` (a date), ``fact.<fact_id>``,
+``audit.*``, ``model.*`` and ``count.*``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.formatting import format_period, format_quantity
@@ -59,39 +71,9 @@ def audit_values(audit: "pd.DataFrame", lang: str) -> dict[str, str]:
                for status in ("consistent", "inconsistent", "unverifiable")}}
 
 
-def meta_values(vintage: dt.date, author: dict[str, str], lang: str) -> dict[str, str]:
-    """Front matter: the date is the data vintage, never the build time."""
-    date = (f"{vintage.year}年{vintage.month}月{vintage.day}日" if lang == "zh"
-            else f"{vintage.day} {vintage.strftime('%B')} {vintage.year}")
-    return {"date": date, "vintage_iso": vintage.isoformat(), "author": author[lang]}
-
-
 def count_values(counts: dict[str, int], lang: str) -> dict[str, str]:
     """Sizes of the pipeline's own tables (statistics, events, …) as prose numbers."""
     return {k: str(v) for k, v in counts.items()}
-
-
-def assemble(sections: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """``{section: {lang: values}}`` → ``{lang: {section: values}}``, checking key parity."""
-    out: dict[str, dict[str, Any]] = {lang: {} for lang in LANGS}
-    for name, per_lang in sections.items():
-        keys = {lang: _flat_keys(per_lang[lang]) for lang in LANGS}
-        if keys["zh"] != keys["en"]:
-            diff = sorted(keys["zh"] ^ keys["en"])
-            raise ValueError(f"values '{name}' differ between languages: {diff[:10]}")
-        for lang in LANGS:
-            out[lang][name] = per_lang[lang]
-    return out
-
-
-def _flat_keys(d: dict[str, Any], prefix: str = "") -> set[str]:
-    keys: set[str] = set()
-    for k, v in d.items():
-        if isinstance(v, dict):
-            keys |= _flat_keys(v, f"{prefix}{k}.")
-        else:
-            keys.add(f"{prefix}{k}")
-    return keys
 
 
 RECENT_QUARTERS = 6  # the quarters whose year-on-year growth the results quote as "recent"
@@ -264,3 +246,330 @@ def sensitivity_values(sens: "pd.DataFrame", series_id: str, period: str, lang: 
         out[f"{key}_rate"] = _pct(float(rec.rate), 1 if key.startswith("illustrative") else 3)
         out[f"{key}_fee"] = _money(float(rec.fee), lang)
     return out
+
+
+# --------------------------------------------------------------------------- the registry
+
+# What declarations may read: name → file. The rule paper_variables depends on
+# exactly the files the declarations name.
+INPUTS = {
+    "cited": "data/processed/cited_statistics.csv",
+    "timeline": "data/processed/timeline.csv",
+    "facts": "data/processed/reference_facts.csv",
+    "audit": "data/processed/audit.csv",
+    "series": "data/processed/public_series.csv",
+    "model_values": "data/processed/model_values.json",
+    "sensitivity": "data/processed/fee_sensitivity.csv",
+    "bib": "paper/references.bib",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a number comes from, as a reader asking "where is this from?" needs it."""
+
+    id: str
+    kind: str                     # statistic | event | fact | model | count | audit
+    label: str
+    source_title: str = ""
+    source_url: str = ""
+    quote: str = ""
+    quote_lang: str = ""
+    row: str = ""                 # file and row id: data/processed/x.csv#id
+    model_name: str = ""
+    model_card: str = ""
+
+    def record(self, text: str, lang: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "label": self.label}
+        if self.row:
+            out["row"] = self.row
+        if self.source_title or self.source_url:
+            out["source"] = {k: v for k, v in (("title", self.source_title), ("url", self.source_url)) if v}
+        if self.quote:
+            out["quote"] = self.quote
+            out["quote_lang"] = self.quote_lang
+        if self.model_name:
+            out["model"] = {"name": self.model_name, "card": self.model_card}
+        where = self.source_title or self.model_name or self.row
+        out["citation"] = (f"{text}（{self.label}；{where}）" if lang == "zh"
+                           else f"{text} ({self.label}; {where})") if where else text
+        return out
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    family: str
+    inputs: tuple[str, ...]
+    make: Callable[["Data", str], dict[str, Any]]
+
+
+REGISTRY: list[Declaration] = []
+
+
+def declare(family: str, *inputs: str):
+    """Register ``fn(data, lang) -> {key: text | Value | nested dict}`` as the
+    values ``family.*``, computed from ``inputs`` (keys of :data:`INPUTS`)."""
+    unknown = set(inputs) - set(INPUTS)
+    if unknown:
+        raise ValueError(f"values '{family}': unknown inputs {sorted(unknown)} (see values.INPUTS)")
+
+    def register(fn):
+        if any(d.family == family for d in REGISTRY):
+            raise ValueError(f"values '{family}' are declared twice")
+        REGISTRY.append(Declaration(family, inputs, fn))
+        return fn
+    return register
+
+
+def declared_inputs() -> dict[str, str]:
+    """The files the declarations read (the rule's inputs)."""
+    names = sorted({name for d in REGISTRY for name in d.inputs})
+    return {name: INPUTS[name] for name in names}
+
+
+class Data:
+    """The declared inputs, each read once, when first asked for."""
+
+    READERS = {"cited": lambda p: _csv(p, dtype={"period": str}, keep_default_na=False,
+                                         na_values={"resolution_std": [""]}),
+               "timeline": lambda p: _csv(p, dtype=str, keep_default_na=False),
+               "facts": lambda p: _csv(p, dtype=str, keep_default_na=False),
+               "audit": lambda p: _csv(p, dtype=str, keep_default_na=False),
+               "series": lambda p: _csv(p, dtype={"period": str}),
+               "model_values": lambda p: json.loads(Path(p).read_text(encoding="utf-8")),
+               "sensitivity": lambda p: _csv(p),
+               "bib": lambda p: _bibliography(p)}
+
+    def __init__(self, paths: dict[str, str]):
+        self.paths = paths
+        self._cache: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in INPUTS:
+            raise AttributeError(name)
+        if name not in self._cache:
+            self._cache[name] = self.READERS[name](self.paths[name])
+        return self._cache[name]
+
+
+def _csv(path: str, **kw) -> Any:
+    import pandas as pd
+
+    return pd.read_csv(path, **kw)
+
+
+def _bibliography(path: str) -> dict[str, dict[str, str]]:
+    """``key → {title, url, container}`` from the BibTeX file, read by pandoc (CSL JSON)."""
+    import subprocess
+
+    import pypandoc
+
+    proc = subprocess.run([pypandoc.get_pandoc_path(), path, "--from", "bibtex", "--to", "csljson"],
+                          capture_output=True, text=True, check=True)
+    return {item["id"]: {"title": item.get("title", ""), "url": item.get("URL", ""),
+                         "container": item.get("container-title", "") or item.get("publisher", "")}
+            for item in json.loads(proc.stdout)}
+
+
+def collect(paths: dict[str, str], langs: tuple[str, ...] = LANGS) -> tuple[dict, dict]:
+    """Run every declaration: ``({lang: {family: values}}, {lang: origins})``,
+    checking that the languages carry the same keys."""
+    data = Data(paths)
+    variables: dict[str, dict[str, Any]] = {lang: {} for lang in langs}
+    origins: dict[str, dict[str, Any]] = {lang: {"values": {}, "origins": {}} for lang in langs}
+    for decl in REGISTRY:
+        per_lang = {lang: decl.make(data, lang) for lang in langs}
+        keys = {lang: _flat_keys(per_lang[lang]) for lang in langs}
+        if len({frozenset(k) for k in keys.values()}) > 1:
+            diff = sorted(set.union(*keys.values()) - set.intersection(*keys.values()))
+            raise ValueError(f"values '{decl.family}' differ between languages: {diff[:10]}")
+        for lang in langs:
+            variables[lang][decl.family] = _texts(per_lang[lang], decl.family, origins[lang], lang)
+    return variables, origins
+
+
+def _texts(values: dict[str, Any], prefix: str, origins: dict[str, Any], lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out[key] = _texts(value, f"{prefix}.{key}", origins, lang)
+            continue
+        text = value.text if isinstance(value, Value) else str(value)
+        out[key] = text
+        origin = value.origin if isinstance(value, Value) else None
+        if origin is not None:
+            origins["values"][f"{prefix}.{key}"] = origin.id
+            origins["origins"].setdefault(origin.id, origin.record(text, lang))
+    return out
+
+
+def _flat_keys(d: dict[str, Any], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for k, v in d.items():
+        if isinstance(v, dict):
+            keys |= _flat_keys(v, f"{prefix}{k}.")
+        else:
+            keys.add(f"{prefix}{k}")
+    return keys
+
+
+VALUE_SHORTCODE = re.compile(r"\{\{<\s*(value|var)\s+([\w.-]+)\s*>\}\}")
+
+
+def resolve(text: str, variables: dict[str, Any], lang: str, source: str) -> str:
+    """``text`` with its ``{{< value k >}}`` / ``{{< var lang.k >}}`` replaced, for the
+    one place Quarto cannot: YAML metadata (Quarto 1.10 loses the text between two
+    shortcodes that no space separates, as in Chinese). An unknown key stops the
+    build with the file and line."""
+    def replace(m: re.Match[str]) -> str:
+        key = m.group(2) if m.group(1) == "value" else m.group(2).split(".", 1)[-1]
+        node: Any = variables
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, str):
+            line = text.count("\n", 0, m.start()) + 1
+            raise ValueError(f"{source}:{line}: unknown value '{key}' (not declared in analysis/values.py)")
+        return node
+    return VALUE_SHORTCODE.sub(replace, text)
+
+
+def _pick(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _with(values: dict[str, Any], origin: Origin) -> dict[str, Any]:
+    """Every value of a (nested) dict carries ``origin``."""
+    return {k: _with(v, origin) if isinstance(v, dict) else Value(str(v), origin) for k, v in values.items()}
+
+
+# --------------------------------------------------------------------------- the declarations
+
+SEED = "data/processed/cited_statistics.csv"
+
+
+@declare("cite", "cited")
+def _cite(d: Data, lang: str) -> dict[str, Any]:
+    """The original paper's statistics: each with the seed's own sentence as its quote."""
+    out: dict[str, Any] = {}
+    values = cited_values(d.cited, lang)
+    for rec in d.cited.itertuples(index=False):
+        origin = Origin(id=f"statistic:{rec.stat_id}", kind="statistic",
+                        label=rec.label_zh if lang == "zh" else rec.label_en,
+                        source_title=_pick(lang, "原论文", "the original paper")
+                        + (f"（{rec.source}）" if lang == "zh" and rec.source.startswith("paper, citing")
+                           else f" ({rec.source})" if rec.source.startswith("paper, citing") else ""),
+                        quote=rec.quote_zh, quote_lang="zh-Hans", row=f"{SEED}#{rec.stat_id}")
+        for key in (rec.stat_id, f"{rec.stat_id}_bare", f"{rec.stat_id}_period"):
+            if key in values:
+                out[key] = Value(values[key], origin)
+    return out
+
+
+@declare("event", "timeline")
+def _event(d: Data, lang: str) -> dict[str, Any]:
+    """Dates of the paper's events, with the sentence that states each."""
+    out: dict[str, Any] = {}
+    values = event_values(d.timeline, lang)
+    for rec in d.timeline.itertuples(index=False):
+        origin = Origin(id=f"event:{rec.event_id}", kind="event",
+                        label=rec.label_zh if lang == "zh" else rec.label_en,
+                        source_title=_pick(lang, "原论文", "the original paper"), quote=rec.quote_zh,
+                        quote_lang="zh-Hans", row=f"data/processed/timeline.csv#{rec.event_id}")
+        for key in (rec.event_id, f"{rec.event_id}_end"):
+            if key in values:
+                out[key] = Value(values[key], origin)
+    return out
+
+
+@declare("fact", "facts", "bib")
+def _fact(d: Data, lang: str) -> dict[str, Any]:
+    """Dates from independent sources (the corrections), with the source's own words."""
+    out: dict[str, Any] = {}
+    values = fact_values(d.facts, lang)
+    for rec in d.facts.itertuples(index=False):
+        if rec.fact_id not in values:
+            continue
+        source = d.bib.get(rec.source_key, {})
+        quote_is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in rec.source_quote)
+        out[rec.fact_id] = Value(values[rec.fact_id], Origin(
+            id=f"fact:{rec.fact_id}", kind="fact", label=rec.fact,
+            source_title=source.get("title", rec.source_key), source_url=rec.source_url or source.get("url", ""),
+            quote=rec.source_quote, quote_lang="zh-Hans" if quote_is_zh else "en",
+            row=f"data/processed/reference_facts.csv#{rec.fact_id}"))
+    return out
+
+
+@declare("audit", "audit")
+def _audit(d: Data, lang: str) -> dict[str, Any]:
+    """How many checks the consistency audit ran and how they came out."""
+    origin = Origin(id="audit", kind="audit", label=_pick(lang, "一致性审计", "the consistency audit"),
+                    row="data/processed/audit.csv")
+    return _with(audit_values(d.audit, lang), origin)
+
+
+@declare("count", "cited", "timeline", "facts", "series")
+def _count(d: Data, lang: str) -> dict[str, Any]:
+    """Sizes of the pipeline's own tables, as the methods section states them."""
+    cited, series = d.cited, d.series
+    derived = int((cited["derived"].astype(str) == "True").sum())
+    counts = {"statistics": (len(cited), SEED), "statistics_derived": (derived, SEED),
+              "statistics_stated": (len(cited) - derived, SEED),
+              "events": (len(d.timeline), "data/processed/timeline.csv"),
+              "series": (series["series_id"].nunique(), "data/processed/public_series.csv"),
+              "series_rows": (len(series), "data/processed/public_series.csv"),
+              "series_sources": (series["source_key"].nunique(), "data/processed/public_series.csv"),
+              "facts": (len(d.facts), "data/processed/reference_facts.csv"),
+              "periods_resolved": (int(cited["period_basis"].str.startswith("resolved").sum()), SEED)}
+    return {key: Value(str(n), Origin(id=f"count:{key}", kind="count", row=path,
+                                      label=_pick(lang, f"{path} 的行数", f"rows of {path}")))
+            for key, (n, path) in counts.items()}
+
+
+MODEL_GROUPS = {"ks_quarterly": "kuaishou_ecommerce_gmv_quarterly", "ks_annual": "kuaishou_ecommerce_gmv_annual",
+                "dy": "douyin_ecommerce_gmv_36kr"}
+
+
+@declare("model", "model_values", "sensitivity")
+def _model(d: Data, lang: str) -> dict[str, Any]:
+    """The forecasts' numbers (backtest, selection, coverage, forecasts, scenarios, fees),
+    each pointing at the model that made it and its card."""
+    from analysis import models
+
+    mv = d.model_values
+    values = model_values(mv, lang, levels=models.LEVELS)
+    bill = mv["douyin_fee_bill"]
+    values["douyin_sensitivity"] = sensitivity_values(d.sensitivity, bill["series_id"], bill["period"], lang)
+    cards = "data/processed/model_cards"
+    out: dict[str, Any] = {}
+    for key, group in values.items():
+        sid = MODEL_GROUPS.get(key)
+        if sid:
+            method = mv["series"][sid].get("selected_model") or ""
+            origin = Origin(id=f"model:{sid}", kind="model", label=_model_label(sid, lang),
+                            model_name=model_name(method, lang) if method
+                            else _pick(lang, "情景区间（无预测模型）", "scenario range (no forecast model)"),
+                            model_card=f"{cards}/{sid}.{method}.json" if method else "",
+                            row="data/processed/model_values.json")
+        elif key in ("fee", "douyin_sensitivity"):
+            origin = Origin(id="model:fees", kind="model", label=_pick(lang, "支付渠道手续费模型", "the fee model"),
+                            model_name=_pick(lang, "GMV×费率", "GMV × fee rate"),
+                            model_card=f"{cards}/kuaishou_payment_fee_annual.gmv_x_rate.json",
+                            row="data/processed/model_values.json")
+        else:
+            origin = Origin(id="model:rules", kind="model", row="config/config.yaml#models",
+                            label=_pick(lang, "模型设置", "the forecasting settings"))
+        out[key] = _with(group, origin) if isinstance(group, dict) else Value(str(group), origin)
+    return out
+
+
+def _model_label(series_id: str, lang: str) -> str:
+    from analysis.paper_tables import SERIES_NAMES
+
+    names = SERIES_NAMES.get(series_id)
+    return names[0 if lang == "zh" else 1] if names else series_id

@@ -33,8 +33,8 @@ def test_provenance_links_to_the_repository_at_the_commit():
 
 
 def test_figure_block_names_its_rule():
-    block = pt.figure_block("payment_fees", "en", "Caption", "Alt", ["data/processed/f.csv"], ["analysis/figures.py"])
-    assert "{#fig-payment-fees" in block and "Rule: `figure_payment_fees`" in block
+    block = pt.figure_block("payment_fees", "en", "Caption", "Alt", ["data/processed/f.csv"], ["analysis/figures/payment_fees.py"])
+    assert "{#fig-payment-fees" in block and "Rule: `figure (figure=payment_fees)`" in block
 
 
 # --------------------------------------------------------------------------- SCSS

@@ -86,7 +86,8 @@ def inventory(lang: str) -> dict[str, set[str]]:
     text = body(lang) + str(split_front_matter(expanded_main(lang))[0])
     no_shortcodes = SHORTCODE.sub(" ", text)
     return {
-        "values": {m.group(2).split(".", 1)[1] for m in SHORTCODE.finditer(text) if m.group(1) == "var"},
+        "values": {m.group(2) for m in SHORTCODE.finditer(text) if m.group(1) == "value"}
+        | {m.group(2).split(".", 1)[1] for m in SHORTCODE.finditer(text) if m.group(1) == "var"},
         "figures": {"fig-" + m.group(2).replace("_", "-") for m in SHORTCODE.finditer(text)
                     if m.group(1) == "fig"},
         "tables": {m.group(2) for m in SHORTCODE.finditer(text) if m.group(1) == "tbl"},
@@ -101,6 +102,24 @@ def inventory(lang: str) -> dict[str, set[str]]:
 def test_languages_are_in_parity(kind):
     zh, en = inventory("zh")[kind], inventory("en")[kind]
     assert zh == en, f"only zh: {sorted(zh - en)}; only en: {sorted(en - zh)}"
+
+
+@pytest.mark.e2e
+def test_values_are_declared(builds):
+    """Every {{< value key >}} the prose prints is a key the registry writes
+    (analysis/values.py), or the strict build would stop on it."""
+    import yaml
+
+    declared = yaml.safe_load((builds["a"] / "paper/_variables.yml").read_text(encoding="utf-8"))
+
+    def has(key, node):
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        return isinstance(node, str)
+
+    for lang in ("zh", "en"):
+        missing = sorted(k for k in inventory(lang)["values"] if not has(k, declared[lang]))
+        assert missing == [], missing
 
 
 def test_every_value_key_uses_its_own_language():

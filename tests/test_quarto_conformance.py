@@ -85,25 +85,7 @@ CASES, NOT_RUN = discover()
 # Checks allowed to fail because what they test is a feature the paper does not
 # use: (case id, check kind) -> (reason, the failures allowed: each failure
 # message must contain one of these strings, or the check fails outright).
-NO_BOOTSTRAP = ("analysis.render writes Quarto's HTML without its Bootstrap layer (theme, section-divs, "
-                "MathJax default, DOC_files/libs), and the paper's HTML asks for none of it")
 OUT_OF_SCOPE: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
-    ("crossrefs/sections.qmd[html]", "ensureHtmlElements"): (
-        "out of scope: a <section> around each heading (section-divs, set with Quarto's Bootstrap "
-        f"theme); {NO_BOOTSTRAP}. The section cross-reference is the Section&nbsp;1 check of this test",
-        ("Required DOM Element section#sec-introduction h2 is missing",)),
-    ("smoke-all/citations/citeproc-refs-position.qmd[html]", "ensureHtmlElements"): (
-        "out of scope: the selector needs <section id=references> around div#refs (section-divs, set "
-        f"with Quarto's Bootstrap theme); {NO_BOOTSTRAP}. citeproc's div#refs with its entries is there",
-        ("Required DOM Element #references div#refs.references div.csl-entry is missing",)),
-    ("smoke-all/shortcodes/shortcode-math.qmd[html]", "ensureFileRegexMatches"): (
-        "out of scope: MathJax (html-math-method: mathjax, set with Quarto's Bootstrap theme; without "
-        f"it pandoc writes 5\u2005+\u20055); {NO_BOOTSTRAP}: it sets html-math-method: plain",
-        ("Required match /5 \\+ 5/ is missing",)),
-    ("smoke-all/issues/3473-toc-side-body/right.qmd[html]", "ensureHtmlElements"): (
-        "out of scope: the table of contents as Quarto's Bootstrap post-processor sets it in the "
-        f"page's sidebar (nav#TOC.toc-active); {NO_BOOTSTRAP}. The page has its nav#TOC",
-        ("Required DOM Element nav#TOC.toc-active is missing",)),
     ("smoke-all/typst/columns/two-column-toc.qmd[typst]", "ensurePdfTextPositions"): (
         "out of scope: the title's position on the page of a two-column layout (columns: 2), "
         "which the paper does not use; the check needs pdfjs-dist's text items and structure tree, "
@@ -120,11 +102,6 @@ OUT_OF_SCOPE.update({
     ("smoke-all/typst/pandoc-template-features.qmd[typst]", "noErrorsOrWarnings"): (
         BRAND, ("typst failed:\nexpected comma",)),
 })
-for _case in CASES:  # testRender's own check of every TypeScript-written HTML render test
-    if _case.origin.endswith(".test.ts") and _case.to == "html":
-        OUT_OF_SCOPE[(_case.id, "hasSupportingFiles")] = (
-            f"out of scope: the supporting-files folder (DOC_files/libs); {NO_BOOTSTRAP}",
-            ("_files doesn't exist",))
 
 
 class OutOfScope(Exception):

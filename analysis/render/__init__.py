@@ -173,12 +173,17 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
                 warnings += typst_warnings
         else:
             embed = bool(fmt["pandoc"].get("embed-resources") or fmt["pandoc"].get("self-contained"))
-            page = bootstrap.finish(text, embed) if bootstrap else html.finish_page(text)
+            page = (html.serialize_nbsp(bootstrap.finish(text, embed)) if bootstrap
+                    else html.finish_page(text))
             if embed:
                 started = time.perf_counter()
                 page = html.embed_resources(page, input_path.parent,
                                             bootstrap.resource_path if bootstrap else None)
                 timings["embed-resources"] = time.perf_counter() - started
+            elif bootstrap:  # the page's supporting files, <stem>_files/libs, beside it
+                libs = scratch / "page" / f"{output.stem}_files"
+                if libs.is_dir():
+                    shutil.copytree(libs, output.parent / libs.name, dirs_exist_ok=True)
             fileio.write_text(output, page)
     # the benchmark reads this line: the bare pandoc (+ Typst) time of the document
     log.info("timings %s: %s", input_path.name,

@@ -24,6 +24,14 @@ def lib(*modules):
     return files
 
 
+def value_inputs():
+    """The files the values for the prose are computed from: whatever the
+    declarations in analysis/values.py read."""
+    from analysis.values import declared_inputs
+
+    return declared_inputs()
+
+
 def render_code():
     """The renderer: the driver of Quarto's vendored pieces, its check filter and the
     adapter that runs Quarto's YAML validator."""
@@ -50,7 +58,8 @@ def paper_sources(wildcards):
     lang = wildcards.lang
     sections = section_files(lang) + [f"paper/_generated/sections.{lang}.qmd"]
     extensions = sorted(str(p) for p in Path("paper/_extensions").rglob("*") if p.is_file())
-    return (sections + extensions + [f"paper/_generated/metadata.{lang}.yml"]
+    return (sections + extensions
+            + [f"paper/_generated/metadata.{lang}.yml", f"paper/_generated/origins.{lang}.json"]
             + [f"paper/_generated/tables/{t}.{lang}.md" for t in TABLES]
             + [f"paper/_generated/figures/{f}.{lang}.md" for f in FIGURES]
             + [f"paper/_figures/{f}.{lang}.svg" for f in FIGURES])

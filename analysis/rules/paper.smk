@@ -2,24 +2,22 @@
 
 
 rule paper_variables:
+    """Every value analysis/values.py declares (its inputs are what the
+    declarations read), their origins, and each edition's metadata file."""
     input:
-        cited="data/processed/cited_statistics.csv",
-        timeline="data/processed/timeline.csv",
-        facts="data/processed/reference_facts.csv",
-        audit="data/processed/audit.csv",
-        series="data/processed/public_series.csv",
-        model_values="data/processed/model_values.json",
-        sensitivity="data/processed/fee_sensitivity.csv",
-        figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
+        **value_inputs(),
+        **{f"abstract_{lang}": f"paper/abstract-{lang}.md" for lang in LANGS},
         sources="data/raw/sources.yaml",
-        code=lib("values", "formatting", "models", "pipeline/paper"),
+        code=lib("values", "formatting", "models", "paper_tables", "pipeline/paper"),
     output:
         variables="paper/_variables.yml",
+        **{f"origins_{lang}": f"paper/_generated/origins.{lang}.json" for lang in LANGS},
         **{f"metadata_{lang}": f"paper/_generated/metadata.{lang}.yml" for lang in LANGS},
     log:
         "logs/paper_variables.log",
     params:
         author=config["paper"]["author"],
+        langs=tuple(LANGS),
     resources:
         mem_mb=1000,
         runtime=5,
@@ -28,7 +26,7 @@ rule paper_variables:
         from analysis.pipeline import paper as step
 
         with joblog.job_log(log[0], rule):
-            step.paper_variables(input, output, params.author)
+            step.paper_variables(input, output, params.author, params.langs)
 
 
 rule paper_tables:

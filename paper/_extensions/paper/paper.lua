@@ -2,7 +2,11 @@
 --
 --   {{< fig name >}}  places figure `name`: image, id fig-<name>, numbered
 --                     caption, alt text and (HTML only) its provenance line;
---   {{< tbl name >}}  places generated table `name` the same way.
+--   {{< tbl name >}}  places generated table `name` the same way;
+--   {{< value key >}} prints a value the workflow declares (analysis/values.py)
+--                     in the document's language: plain text in the PDF, and
+--                     in HTML a span that knows where the number comes from
+--                     (data-origins.js shows it when the reader points at it).
 --
 -- The workflow writes each one, per language, as plain Markdown under
 -- _generated/figures/ and _generated/tables/ (rule paper_tables); these
@@ -91,7 +95,57 @@ local function generated(kind, args, meta)
   return out
 end
 
+-- The document's values: _variables.yml (as Quarto's var reads it, under
+-- _quarto-vars) and where each comes from (_generated/origins.<lang>.json).
+local origins_cache = nil
+local origins_included = false
+
+local function origins(lang)
+  if origins_cache == nil then
+    local path = (quarto.project.offset or ".") .. "/_generated/origins." .. lang .. ".json"
+    local file = io.open(path, "r")
+    origins_cache = file and quarto.json.decode(file:read("a")) or { values = {}, origins = {} }
+    if file then file:close() end
+  end
+  return origins_cache
+end
+
+local function lookup(meta, lang, key)
+  local node = meta["_quarto-vars"]
+  node = node and node[lang]
+  for part in key:gmatch("[^.]+") do
+    if node == nil then return nil end
+    node = node[part]
+  end
+  return node
+end
+
+local function value(args, kwargs, meta)
+  local key = args[1] and pandoc.utils.stringify(args[1])
+  local lang = language(meta)
+  local text = key and lookup(meta, lang, key)
+  if text == nil then
+    -- as Quarto's var does for an unknown key: a warning (the build stops on it) and ?value:key
+    quarto.log.warning("Unknown value " .. tostring(key) .. " (not declared in analysis/values.py)")
+    return pandoc.Strong({ pandoc.Str("?value:" .. tostring(key)) })
+  end
+  text = pandoc.utils.stringify(text)
+  local table_ = origins(lang)
+  local id = table_.values[key]
+  if id == nil or not quarto.doc.is_format("html") then
+    return pandoc.Str(text)
+  end
+  if not origins_included then
+    origins_included = true
+    local json = quarto.json.encode(table_.origins):gsub("</", "<\\/")
+    quarto.doc.include_text("after-body",
+      '<script type="application/json" id="data-origins">' .. json .. "</script>")
+  end
+  return pandoc.Span({ pandoc.Str(text) }, pandoc.Attr("", { "data-value" }, { ["data-origin"] = id }))
+end
+
 return {
   fig = function(args, kwargs, meta) return generated("fig", args, meta) end,
   tbl = function(args, kwargs, meta) return generated("tbl", args, meta) end,
+  value = value,
 }
