@@ -78,3 +78,13 @@ def test_lint_is_clean():
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert "Lints for" not in out, out[-3000:]
+
+
+def test_build_metadata_is_not_tracked():
+    """`pip install -e .` (tools/setup-env) rewrites *.egg-info: a fresh clone must stay clean."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split("\n")
+    assert [f for f in tracked if ".egg-info/" in f] == []
+    probe = "douyin_pay_paper.egg-info/SOURCES.txt"
+    ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", probe], cwd=ROOT)
+    assert ignored.returncode == 0, f"{probe} is not git-ignored"
