@@ -46,7 +46,7 @@ def facts_schema(keys: set[str]) -> "pa.DataFrameSchema":
             "claim_in_paper": pa.Column(str, nonempty),
             "fact": pa.Column(str, nonempty),
             "date": pa.Column(str, period_check("date must be empty or ISO (2021, 2021-08, 2021-08-20) and real", allow_empty=True)),
-            "value": pa.Column(str, pa.Check.str_matches(r"^(-?\d+(\.\d+)?)?$", error="value must be empty or a plain number")),
+            "value": pa.Column(str, pa.Check.str_matches(r"^(-?[0-9]+(\.[0-9]+)?)?$", error="value must be empty or a plain number")),
             "unit": pa.Column(str, pa.Check.isin([""] + sorted(units.UNITS), error="unknown unit")),
             "source_key": pa.Column(str, pa.Check.isin([""] + sorted(keys), error="source_key has no entry in paper/references.bib")),
             "source_url": pa.Column(str, pa.Check.str_matches(r"^(https?://.*)?$", error="source_url must be empty or an http(s) address")),

@@ -36,7 +36,7 @@ PROCESSED_COLUMNS = ["stat_id", "section", "quote_zh", "label_zh", "label_en", "
 # the paper gives no date of writing.)
 RELATIVE_PERIODS = ("去年", "今年", "明年", "前年")
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-SECTION_PATTERN = r"^(abstract|\d+(\.\d+)*)$"
+SECTION_PATTERN = r"^(abstract|[0-9]+(\.[0-9]+)*)$"
 
 
 def normalise_quote_text(text: str) -> str:

@@ -30,7 +30,7 @@ def raw_schema(keys: set[str]) -> "pa.DataFrameSchema":
     import pandera.pandas as pa
 
     def numeric(s):
-        return s.str.fullmatch(r"-?\d+(\.\d+)?")
+        return s.str.fullmatch(r"-?[0-9]+(\.[0-9]+)?")
 
 
     return pa.DataFrameSchema(

@@ -68,8 +68,8 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "七": 7, "八": 8, "九": 9}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 10_000, "亿": 100_000_000}
-_ARABIC = re.compile(r"^-?\d+(\.\d+)?$")
-_PRODUCT = re.compile(r"^\d+[x×]\d+$")
+_ARABIC = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
+_PRODUCT = re.compile(r"^\d+[x×]\d+$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -147,14 +147,12 @@ def parse_qualifier(text: str) -> str:
 
 
 _PERIOD_PATTERNS = [
-    (re.compile(r"^\d{4}$"), "year"),
-    (re.compile(r"^\d{4}Q[1-4]$"), "quarter"),
-    (re.compile(r"^\d{4}H[12]$"), "half"),
-    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "month"),
-    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"), "day"),
+    (re.compile(r"^\d{4}$", re.ASCII), "year"),
+    (re.compile(r"^\d{4}Q[1-4]$", re.ASCII), "quarter"),
+    (re.compile(r"^\d{4}H[12]$", re.ASCII), "half"),
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$", re.ASCII), "month"),
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", re.ASCII), "day"),
 ]
-PERIOD_REGEX = (r"^\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
-                r"(/\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$")
 
 
 def _first_day(period: str):
@@ -224,14 +222,14 @@ def is_period(text: str, *, allow_empty: bool = False, kinds: tuple[str, ...] | 
 
 
 _ZH_PERIOD = [
-    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日", re.ASCII),
      lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"),
-    (re.compile(r"(\d{4})年第([一二三四])季度"), lambda m: f"{m[1]}Q{_DIGITS[m[2]]}"),
-    (re.compile(r"(\d{4})年第([1-4])季度"), lambda m: f"{m[1]}Q{m[2]}"),
-    (re.compile(r"(\d{4})年([上下])半年"), lambda m: f"{m[1]}H{1 if m[2] == '上' else 2}"),
-    (re.compile(r"(\d{4})年(\d{1,2})月"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
-    (re.compile(r"(\d{4})年?至(\d{4})年"), lambda m: f"{m[1]}/{m[2]}"),
-    (re.compile(r"(\d{4})年"), lambda m: m[1]),
+    (re.compile(r"(\d{4})年第([一二三四])季度", re.ASCII), lambda m: f"{m[1]}Q{_DIGITS[m[2]]}"),
+    (re.compile(r"(\d{4})年第([1-4])季度", re.ASCII), lambda m: f"{m[1]}Q{m[2]}"),
+    (re.compile(r"(\d{4})年([上下])半年", re.ASCII), lambda m: f"{m[1]}H{1 if m[2] == '上' else 2}"),
+    (re.compile(r"(\d{4})年(\d{1,2})月", re.ASCII), lambda m: f"{m[1]}-{int(m[2]):02d}"),
+    (re.compile(r"(\d{4})年?至(\d{4})年", re.ASCII), lambda m: f"{m[1]}/{m[2]}"),
+    (re.compile(r"(\d{4})年", re.ASCII), lambda m: m[1]),
 ]
 
 

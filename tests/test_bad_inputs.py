@@ -242,6 +242,7 @@ class Case:
     row: int | At | None = None
     column: str | None = None
     blame: str | None = None  # the file the error must name (default: the edited one)
+    lines_before: int = 0     # lines inserted above the row (comments): its line moves down
 
 
 COUPON = at(C, stat_id="douyin_pay_coupon_value")
@@ -481,6 +482,27 @@ CASES = [
          set_cell("use_in_model", "true", series_id="cnnic_internet_users", period="2016-06"),
          "use_in_model must be yes or no",
          at(S, series_id="cnnic_internet_users", period="2016-06"), "use_in_model"),
+    # ---- full-width digits (they looked valid and crashed the audit) ---------------
+    Case("series_full_width_year", S,
+         set_cell("period", "２０２１", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "type it as '2021'", at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "period"),
+    Case("series_full_width_value", S,
+         set_cell("value", "６８００", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "type it as '6800'", at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "value"),
+    Case("full_width_value_printed", C,
+         set_cell("value_printed", "８８", stat_id="douyin_pay_coupon_value"),
+         "type it as '88'", COUPON, "value_printed"),
+    # ---- where: lines after comment lines, header hints ---------------------------
+    Case("line_number_after_comment_lines", C,
+         lambda path: (insert_line(1, "# 注释 / a comment line")(path),
+                       insert_line(4, "# another one")(path),
+                       set_cell("unit_printed", "兆元", stat_id="nbs_online_retail_2023")(path)),
+         "unknown unit", at(C, stat_id="nbs_online_retail_2023"), "unit_printed", lines_before=2),
+    Case("misspelt_header_cell", C, rename_column("label_en", "lable_en"),
+         "the header has 'lable_en'", None, "label_en"),
+    Case("whitespace_line_inside_table", C, insert_line(6, "   "), "blank line", 6),
 ]
 
 
@@ -510,7 +532,7 @@ def test_bad_input_stops_the_step(work: Path, case: Case):
         assert ", row " not in message.split(": ")[0], message
     else:
         assert err.row == row, message
-        assert f"row {row} (line {row + 1})" in message, message
+        assert f"row {row} (line {row + 1 + case.lines_before})" in message, message
 
     if case.column is None:
         assert err.column is None, message
@@ -545,6 +567,72 @@ def test_utf8_bom_is_accepted(work: Path, stage: str, file: str):
     out = run(stage, work)
     assert out.read_bytes() == plain
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def reorder_columns(path: Path) -> None:
+    header, rows = rows_of(path)
+    order = list(reversed(range(len(header))))
+    write_rows(path, [header[i] for i in order], [[r[i] for i in order] for r in rows])
+
+
+def append_text(text: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        with path.open("a", encoding="utf-8", newline="") as f:
+            f.write(text)
+    return mutate
+
+
+def pad_header_cell(column: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        head, rest = text.split("\n", 1)
+        cells = head.split(",")
+        cells[cells.index(column)] = f" {column} "
+        path.write_text(",".join(cells) + "\n" + rest, encoding="utf-8")
+    return mutate
+
+
+def pad_cell(column: str, **match: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        hit = next(r for r in rows if all(r[header.index(k)] == v for k, v in match.items()))
+        hit[header.index(column)] = f"  {hit[header.index(column)]} "
+        write_rows(path, header, rows)
+    return mutate
+
+
+HARMLESS = [
+    ("reordered_columns", C, reorder_columns),
+    ("reordered_columns_timeline", T, reorder_columns),
+    ("reordered_columns_public_series", S, reorder_columns),
+    ("reordered_columns_resolutions", R, reorder_columns),
+    ("trailing_line_of_spaces", C, append_text("   \n")),
+    ("second_trailing_newline", S, append_text("\n")),
+    ("trailing_blank_lines_and_tabs", T, append_text("\n\t\n \n")),
+    ("comment_line_at_top", C, insert_line(0, "# curated by hand; see data/README.md")),
+    ("comment_line_inside", S, insert_line(7, "# the next rows are from CNNIC")),
+    ("comment_line_at_end", D, append_text("# end of table\n")),
+    ("header_cell_with_spaces", C, pad_header_cell("note")),
+    ("cell_with_surrounding_spaces", C, pad_cell("unit_printed", stat_id="nbs_online_retail_2023")),
+]
+
+
+@pytest.mark.parametrize(("file", "mutate"), [(f, m) for _, f, m in HARMLESS],
+                         ids=[i for i, _, _ in HARMLESS])
+def test_harmless_edit_is_accepted(work: Path, file: str, mutate: Mutation):
+    """Column order, trailing blank lines and spaces, '#' comment lines and padded
+    cells change nothing: the step writes the same bytes as for the unmodified file."""
+    stage = STEP_OF[file]
+    plain = run(stage, work).read_bytes()
+    mutate(work / "raw" / file)
+    assert run(stage, work).read_bytes() == plain
+
+
+def test_padded_header_cell_is_reported_in_the_log(work: Path, caplog):
+    pad_header_cell("note")(work / "raw" / C)
+    with caplog.at_level("WARNING", logger="analysis"):
+        run("cited", work)
+    assert "header cell ' note ' read as 'note'" in caplog.text
 
 
 def test_crlf_line_endings_are_accepted(work: Path):
