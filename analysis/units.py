@@ -240,3 +240,19 @@ def parse_zh_period(text: str) -> str | None:
         if m:
             return build(m)
     return None
+
+
+def zh_periods(text: str) -> list[str]:
+    """Every ISO period a Chinese text states, left to right, each read as
+    :func:`parse_zh_period` reads it (过去三年(2018年、2019年和2020年) → 2018, 2019, 2020)."""
+    out, pos = [], 0
+    while pos < len(text):
+        starts_number = text[pos].isdigit() and not (pos and text[pos - 1].isdigit())
+        hits = [(m, build) for pattern, build in _ZH_PERIOD if (m := pattern.match(text, pos))]
+        if starts_number and hits:
+            m, build = hits[0]
+            out.append(build(m))
+            pos = m.end()
+        else:
+            pos += 1
+    return out

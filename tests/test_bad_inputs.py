@@ -37,20 +37,35 @@ R = "period_resolutions.csv"
 D = "derived_statistics.csv"
 T = "timeline_events.csv"
 S = "public_series.csv"
+F = "reference_facts.csv"
+E = "expected_audit.csv"
 BIBFILE = "references.bib"
+EXPECTED = ROOT / "data" / E
 
-STEP_OF = {C: "cited", R: "cited", D: "cited", T: "timeline", S: "series", BIBFILE: "series"}
+
+class _Original(dict):
+    """The real file each copy in the work folder is made from."""
+
+    def __missing__(self, name: str) -> Path:
+        return RAW / name
+
+
+ORIGINAL = _Original({E: EXPECTED, BIBFILE: BIB})
+
+STEP_OF = {C: "cited", R: "cited", D: "cited", T: "timeline", S: "series", BIBFILE: "series",
+           F: "facts", E: "audit"}
 OUTPUT_OF = {"cited": "cited_statistics.csv", "timeline": "timeline.csv",
-             "series": "public_series.csv"}
+             "series": "public_series.csv", "facts": "reference_facts.csv", "audit": "audit.csv"}
 
 
 # --------------------------------------------------------------------------- helpers
 
 @pytest.fixture
 def work(tmp_path: Path) -> Path:
-    """A private copy of data/raw and paper/references.bib."""
+    """A private copy of data/raw, data/expected_audit.csv and paper/references.bib."""
     shutil.copytree(RAW, tmp_path / "raw")
     shutil.copy(BIB, tmp_path / "raw" / BIBFILE)
+    shutil.copy(EXPECTED, tmp_path / "raw" / E)
     return tmp_path
 
 
@@ -60,20 +75,29 @@ def inputs(stage: str, raw: Path) -> dict[str, str]:
                 "seed": str(raw / "seed_paper.zh.txt")}
     if stage == "timeline":
         return {"raw": str(raw / T), "seed": str(raw / "seed_paper.zh.txt")}
+    if stage == "facts":
+        return {"raw": str(raw / F), "bib": str(raw / BIBFILE)}
     return {"raw": str(raw / S), "bib": str(raw / BIBFILE)}
 
 
 def run(stage: str, work: Path) -> Path:
     out = work / "processed" / OUTPUT_OF[stage]
+    if stage == "audit":
+        processed = {key: str(run(s, work)) for key, s in
+                     [("cited", "cited"), ("timeline", "timeline"), ("series", "series"),
+                      ("facts", "facts")]}
+        step.consistency_audit({**processed, "expected": str(work / "raw" / E)}, str(out))
+        return out
     fn = {"cited": step.cited_statistics, "timeline": step.timeline,
-          "series": step.public_series}[stage]
+          "series": step.public_series, "facts": step.reference_facts}[stage]
     fn(inputs(stage, work / "raw"), str(out))
     return out
 
 
 def rows_of(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and data records (comment lines left out)."""
     with path.open(encoding="utf-8", newline="") as f:
-        records = list(csv.reader(f))
+        records = [r for r in csv.reader(f) if not (r and r[0].startswith("#"))]
     return records[0], records[1:]
 
 
@@ -93,7 +117,7 @@ class At:
     match: tuple[tuple[str, str], ...]
 
     def resolve(self) -> int:
-        header, rows = rows_of(RAW / self.file)
+        header, rows = rows_of(ORIGINAL[self.file])
         hits = [i for i, r in enumerate(rows, start=1)
                 if all(r[header.index(k)] == v for k, v in self.match)]
         assert len(hits) == 1, (self, hits)
@@ -243,6 +267,7 @@ class Case:
     column: str | None = None
     blame: str | None = None  # the file the error must name (default: the edited one)
     lines_before: int = 0     # lines inserted above the row (comments): its line moves down
+    stage: str | None = None  # the step to run (default: the one that reads the edited file)
 
 
 COUPON = at(C, stat_id="douyin_pay_coupon_value")
@@ -496,13 +521,96 @@ CASES = [
          "type it as '88'", COUPON, "value_printed"),
     # ---- where: lines after comment lines, header hints ---------------------------
     Case("line_number_after_comment_lines", C,
-         lambda path: (insert_line(1, "# 注释 / a comment line")(path),
-                       insert_line(4, "# another one")(path),
-                       set_cell("unit_printed", "兆元", stat_id="nbs_online_retail_2023")(path)),
+         lambda path: (set_cell("unit_printed", "兆元", stat_id="nbs_online_retail_2023")(path),
+                       insert_line(1, "# 注释 / a comment line")(path),
+                       insert_line(4, "# another one")(path)),
          "unknown unit", at(C, stat_id="nbs_online_retail_2023"), "unit_printed", lines_before=2),
     Case("misspelt_header_cell", C, rename_column("label_en", "lable_en"),
          "the header has 'lable_en'", None, "label_en"),
     Case("whitespace_line_inside_table", C, insert_line(6, "   "), "blank line", 6),
+    # ---- typed values against their own quotes (these used to be printed) ----------
+    Case("quote_unit_wanyi_typed_as_yi", C,
+         set_cell("unit_printed", "亿元", stat_id="douyin_ecommerce_gmv_cny_last_year"),
+         "prints '1.41万亿元' (= 1.41e+12 CNY)",
+         at(C, stat_id="douyin_ecommerce_gmv_cny_last_year"), "unit_printed"),
+    Case("quote_value_88_typed_as_8", C,
+         set_cell("value_printed", "8", stat_id="douyin_pay_coupon_value"),
+         "the typed value reads 8 元", COUPON, "value_printed"),
+    Case("quote_qualifier_dropped", C,
+         set_cell("qualifier_printed", "", stat_id="kuaishou_payment_fees_2021"),
+         "prints '超过' (over)", at(C, stat_id="kuaishou_payment_fees_2021"), "qualifier_printed"),
+    Case("quote_qualifier_added", C,
+         set_cell("qualifier_printed", "约", stat_id="nbs_online_retail_2023"),
+         "prints no qualifier (exact)", at(C, stat_id="nbs_online_retail_2023"),
+         "qualifier_printed"),
+    Case("quote_currency_changed", C,
+         set_cell("unit_printed", "亿元", stat_id="douyin_ecommerce_gmv_usd_last_year"),
+         "prints '2080亿美元'", at(C, stat_id="douyin_ecommerce_gmv_usd_last_year"), "unit_printed"),
+    Case("quote_period_changed_with_its_printed_form", C,
+         lambda path: (set_cell("period", "2022Q2", stat_id="kuaishou_payment_fees_2022q3")(path),
+                       set_cell("period_printed", "2022年第二季度",
+                                stat_id="kuaishou_payment_fees_2022q3")(path)),
+         "it states 2022Q3", at(C, stat_id="kuaishou_payment_fees_2022q3"), "period_printed"),
+    Case("timeline_date_contradicts_its_quote", T,
+         lambda path: (set_cell("date", "2012-10", event_id="hezhong_yibao_founded")(path),
+                       set_cell("date_printed", "2012年10月", event_id="hezhong_yibao_founded")(path)),
+         "is not printed in the quote", at(T, event_id="hezhong_yibao_founded"), "date_printed"),
+    Case("timeline_range_contradicts_its_quote", T,
+         lambda path: (set_cell("date_end", "", event_id="nrta_av_14th_fyp_development_plan")(path),
+                        set_cell("date_printed", "2020年", event_id="nrta_av_14th_fyp_development_plan")(path)),
+         "it states 2020/2021", at(T, event_id="nrta_av_14th_fyp_development_plan"), "date"),
+    Case("resolution_overrides_a_stated_period", R,
+         append_row("kuaishou_payment_fees_2022q3", "2022Q2", "left over from an old draft", "paper"),
+         "has a period the paper states ('2022年第三季度', 2022Q3)", 10, "period"),
+    Case("resolution_for_a_dated_statistic", R,
+         append_row("nbs_online_retail_2023", "2022", "a guess", "paper"),
+         "may only resolve a relative period", 10, "period"),
+    Case("series_gmv_typed_in_wanyi", S,
+         set_cell("unit", "万亿元", series_id="kuaishou_ecommerce_gmv_annual", period="2022"),
+         "prints '人民币9012亿元' (= 9.012e+11 CNY)",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2022"), "unit"),
+    Case("series_value_digits_swapped", S,
+         set_cell("value", "9021", series_id="kuaishou_ecommerce_gmv_annual", period="2022"),
+         "the typed value reads 9021 亿元",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2022"), "value"),
+    Case("series_english_billion_typed_as_yi", S,
+         set_cell("unit", "亿元", series_id="kuaishou_ecommerce_gmv_annual", period="2020"),
+         "prints '381.2 billion yuan'",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2020"), "unit"),
+    Case("series_qualifier_dropped", S,
+         set_cell("qualifier", "", series_id="douyin_ecommerce_gmv_annual", period="2021"),
+         "prints 'more than' (over)",
+         at(S, series_id="douyin_ecommerce_gmv_annual", period="2021"), "qualifier"),
+    Case("series_zero_gmv", S,
+         set_cell("value", "0", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "a level of 0 CNY is not an observation",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"), "value"),
+    Case("facts_value_against_quote", F,
+         set_cell("value", "801.8", fact_id="kuaishou_revenue_2021"),
+         "81 billion 80 million yuan", at(F, fact_id="kuaishou_revenue_2021"), "value"),
+    Case("facts_unit_against_quote", F,
+         set_cell("value", "81.08", fact_id="kuaishou_revenue_2021"),
+         "(= 8.108e+10 CNY)", at(F, fact_id="kuaishou_revenue_2021"), "unit"),
+    # ---- the audit against its reviewed expectations -------------------------------
+    Case("audit_new_inconsistency_from_a_consistent_typo", S,
+         lambda path: (set_cell("value", "371495", series_id="nbs_total_retail_sales", period="2023")(path),
+                       replace("社會消費品零售總額471495億元", "社會消費品零售總額371495億元")(path)),
+         "most likely a typo in one of its inputs: nbs_physical_goods_online_retail_2023",
+         at(E, check_id="physical_share_2023"), "status", blame=E, lines_before=4, stage="audit"),
+    Case("audit_expectation_contradicts_result", E,
+         set_cell("status", "consistent", check_id="licence_holder"),
+         "came out inconsistent", at(E, check_id="licence_holder"), "status"),
+    Case("audit_expectation_missing", E, drop_row(check_id="douyin_dau"),
+         "'douyin_dau' has no reviewed status", None, "check_id"),
+    Case("audit_expectation_for_unknown_check", E,
+         append_row("ghost_check", "consistent", ""),
+         "no audit check is named 'ghost_check'", 34, "check_id"),
+    Case("audit_expectation_unknown_status", E,
+         set_cell("status", "ok", check_id="douyin_dau"),
+         "status must be consistent", at(E, check_id="douyin_dau"), "status"),
+    Case("facts_negative_value", F,
+         set_cell("value", "-6", fact_id="douyin_dau_600m"),
+         "must not be negative", at(F, fact_id="douyin_dau_600m"), "value"),
 ]
 
 
@@ -514,7 +622,7 @@ def test_case_ids_are_unique():
 def test_bad_input_stops_the_step(work: Path, case: Case):
     raw = work / "raw"
     case.mutate(raw / case.edit)
-    stage = STEP_OF[case.edit]
+    stage = case.stage or STEP_OF[case.edit]
     out = work / "processed" / OUTPUT_OF[stage]
 
     with pytest.raises(InputError) as info:
@@ -544,12 +652,13 @@ def test_bad_input_stops_the_step(work: Path, case: Case):
 
     assert not out.exists(), "a failing step must not leave an output file"
     leftovers = os.listdir(out.parent) if out.parent.exists() else []
-    assert leftovers == [], f"half-written files left behind: {leftovers}"
+    earlier = {OUTPUT_OF[s] for s in ("cited", "timeline", "series", "facts")} if stage == "audit" else set()
+    assert set(leftovers) <= earlier, f"half-written files left behind: {leftovers}"
 
 
 # --------------------------------------------------------------------------- positive controls
 
-@pytest.mark.parametrize("stage", ["cited", "timeline", "series"])
+@pytest.mark.parametrize("stage", ["cited", "timeline", "series", "facts", "audit"])
 def test_unmodified_copy_builds(work: Path, stage: str):
     """The cases fail because of their corruption, not because of the fixture."""
     out = run(stage, work)

@@ -59,6 +59,7 @@ def consistency_audit(inp: Mapping[str, str], out: str) -> None:
     import pandas as pd
 
     from analysis import audit
+    from analysis.tables import read_csv
 
     ev = audit.Evidence(
         cited=pd.read_csv(inp["cited"], dtype={"period": str}, keep_default_na=False,
@@ -69,6 +70,7 @@ def consistency_audit(inp: Mapping[str, str], out: str) -> None:
             value_std=lambda d: pd.to_numeric(d["value_std"], errors="coerce")),
     )
     df = audit.run_audit(ev)
+    audit.check_expectations(df, read_csv(inp["expected"], audit.EXPECTATION_COLUMNS), inp["expected"])
     fileio.write_csv(df, out)
     counts = df["status"].value_counts().to_dict()
     log.info("%d checks %s -> %s", len(df), counts, out)

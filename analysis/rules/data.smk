@@ -7,7 +7,7 @@ rule cited_statistics:
         resolutions="data/raw/period_resolutions.csv",
         derived="data/raw/derived_statistics.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("cited", "units", "tables", "pipeline/data"),
+        code=lib("cited", "quotes", "units", "tables", "pipeline/data"),
     output:
         "data/processed/cited_statistics.csv",
     log:
@@ -27,7 +27,7 @@ rule timeline:
     input:
         raw="data/raw/timeline_events.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("timeline", "units", "tables", "pipeline/data"),
+        code=lib("timeline", "quotes", "units", "tables", "pipeline/data"),
     output:
         "data/processed/timeline.csv",
     log:
@@ -47,7 +47,7 @@ rule public_series:
     input:
         raw="data/raw/public_series.csv",
         bib="paper/references.bib",
-        code=lib("series", "units", "tables", "pipeline/data"),
+        code=lib("series", "quotes", "units", "tables", "pipeline/data"),
     output:
         "data/processed/public_series.csv",
     log:
@@ -67,7 +67,7 @@ rule reference_facts:
     input:
         raw="data/raw/reference_facts.csv",
         bib="paper/references.bib",
-        code=lib("audit", "series", "units", "tables", "pipeline/data"),
+        code=lib("audit", "cited", "series", "quotes", "units", "tables", "pipeline/data"),
     output:
         "data/processed/reference_facts.csv",
     log:
@@ -89,7 +89,8 @@ rule consistency_audit:
         timeline="data/processed/timeline.csv",
         series="data/processed/public_series.csv",
         facts="data/processed/reference_facts.csv",
-        code=lib("audit", "pipeline/data"),
+        expected="data/expected_audit.csv",
+        code=lib("audit", "tables", "pipeline/data"),
     output:
         "data/processed/audit.csv",
     log:
