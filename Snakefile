@@ -13,10 +13,22 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 
+# Start-up checks name the file, line and key (analysis/startup.py): the config
+# file before Snakemake reads it, then sources.yaml and the fonts.
+from analysis import startup
+
+with startup.stop_on_error():
+    startup.check_config("config/config.yaml", "config/config.schema.yaml", workflow.overwrite_configfiles)
+
+
 configfile: "config/config.yaml"
 
 
 validate(config, "config/config.schema.yaml")
+
+with startup.stop_on_error():
+    startup.check_sources("data/raw/sources.yaml")
+    startup.check_fonts(config["fonts"])
 
 
 include: "analysis/rules/common.smk"

@@ -21,7 +21,8 @@ def row_line(path: str | Path, row: int) -> int:
 
 
 class InputError(ValueError):
-    """Bad input data. The message leads with ``file, row N (line M), column 'c'``.
+    """Bad input data. The message leads with ``file, row N (line M), column 'c'``
+    (a YAML file: ``file, line M, key 'a.b'``).
 
     ``row`` is the 1-based data row (the header, comment and blank lines are not
     rows); ``line`` is the line a text editor shows: where the table reader saw
@@ -29,10 +30,11 @@ class InputError(ValueError):
     """
 
     def __init__(self, path: str | Path, message: str, *, row: int | None = None,
-                 column: str | None = None, line: int | None = None):
+                 column: str | None = None, line: int | None = None, key: str | None = None):
         self.path = str(path)
         self.row = row
         self.column = column
+        self.key = key
         self.line = line if line is not None else (row_line(path, row) if row is not None else None)
         self.detail = message
         where = [self.path]
@@ -42,6 +44,8 @@ class InputError(ValueError):
             where.append(f"line {self.line}")
         if column is not None:
             where.append(f"column '{column}'")
+        if key is not None:
+            where.append(f"key '{key}'")
         super().__init__(", ".join(where) + ": " + message)
 
 

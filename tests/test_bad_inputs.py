@@ -778,3 +778,125 @@ def test_error_lists_further_failures(work: Path):
     assert info.value.row == first
     assert f"row {second}, column 'unit_printed'" in str(info.value)
     assert "京元" in str(info.value)
+
+
+# --------------------------------------------------------------------------- YAML inputs
+
+SOURCES = "sources.yaml"
+CONFIG = ROOT / "config" / "config.yaml"
+CONFIG_SCHEMA = ROOT / "config" / "config.schema.yaml"
+
+
+@dataclass(frozen=True)
+class YamlCase:
+    id: str
+    file: str                 # "sources.yaml" (in the raw copy) or "config.yaml"
+    mutate: Mutation
+    fragment: str
+    line: int | None = None
+    key: str | None = None
+
+
+def set_text(old: str, new: str, count: int = 1) -> Mutation:
+    """Replace the first ``count`` occurrences of ``old``."""
+    def mutate(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return mutate
+
+
+def drop_entry(name: str) -> Mutation:
+    """Delete the block of one sources.yaml entry (its key line and indented lines)."""
+    def mutate(path: Path) -> None:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        start = lines.index(f"{name}:")
+        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+        path.write_text("\n".join(lines[:start] + lines[end:]), encoding="utf-8")
+    return mutate
+
+
+def _line(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+SOURCES_FILE = RAW / SOURCES
+FIRST_RETRIEVED = _line(SOURCES_FILE, "retrieved:")
+
+YAML_CASES = [
+    YamlCase("sources_date_in_the_future", SOURCES, set_text("retrieved: 2026-11-25", "retrieved: 2062-11-25"),
+             "is after today", FIRST_RETRIEVED, "seed_paper.zh.txt.retrieved"),
+    YamlCase("sources_date_with_slashes", SOURCES, set_text("retrieved: 2026-11-25", "retrieved: 2026/11/25"),
+             "'2026/11/25' is not an ISO date", FIRST_RETRIEVED, "seed_paper.zh.txt.retrieved"),
+    YamlCase("sources_impossible_date", SOURCES, set_text("retrieved: 2026-11-25", "retrieved: 2026-02-30"),
+             "is not an ISO date", FIRST_RETRIEVED, "seed_paper.zh.txt.retrieved"),
+    YamlCase("sources_empty_file", SOURCES, write_text(""), "the file is empty"),
+    YamlCase("sources_not_a_mapping", SOURCES, write_text("- a\n- b\n"), "one entry per raw file", 1),
+    YamlCase("sources_entry_misspelt", SOURCES, set_text("timeline_events.csv:", "timeline_event.csv:"),
+             "did you mean 'timeline_events.csv'", _line(SOURCES_FILE, "timeline_events.csv:"),
+             "timeline_event.csv"),
+    YamlCase("sources_entry_deleted", SOURCES, drop_entry("reference_facts.csv"),
+             "reference_facts.csv has no entry", None, "reference_facts.csv"),
+    YamlCase("sources_entry_without_units", SOURCES, set_text("  units: ISO periods\n", ""),
+             "'units' is a required property", _line(SOURCES_FILE, "period_resolutions.csv:"),
+             "period_resolutions.csv"),
+    YamlCase("sources_unknown_key", SOURCES, set_text("  units: ISO periods\n", "  units: ISO periods\n  licence: CC0\n"),
+             "unknown key 'licence'", _line(SOURCES_FILE, "units: ISO periods") + 1,
+             "period_resolutions.csv.licence"),
+    YamlCase("sources_repeated_key", SOURCES, set_text("  units: ISO periods\n", "  units: ISO periods\n  units: ISO\n"),
+             "'units' appears twice", _line(SOURCES_FILE, "units: ISO periods") + 1, "units"),
+    YamlCase("sources_syntax_error", SOURCES, set_text("  title: Every dated event", '  title: "Every dated event'),
+             "not valid YAML", None),
+    YamlCase("config_duplicate_fonts_block", "config.yaml",
+             append_text('\nfonts:\n  cjk_sans: "Noto Sans CJK SC"\n  cjk_serif: "DejaVu Serif"\n'),
+             "'fonts' appears twice", len(CONFIG.read_text(encoding="utf-8").splitlines()) + 2, "fonts"),
+    YamlCase("config_syntax_error", "config.yaml", set_text("  engine: auto", "  engine: auto\n   bad: ["),
+             "not valid YAML", _line(CONFIG, "engine: auto") + 1),
+    YamlCase("config_wrong_type", "config.yaml",
+             set_text('cjk_sans: "Noto Sans CJK SC"', "cjk_sans: 12"),
+             "12 is not of type 'string'", _line(CONFIG, "cjk_sans:"), "fonts.cjk_sans"),
+    YamlCase("config_misspelt_key", "config.yaml", set_text("render:", "rendr:"),
+             "unknown key 'rendr'", _line(CONFIG, "render:"), "rendr"),
+    YamlCase("config_language_the_paper_lacks", "config.yaml",
+             set_text("languages: [zh, en]", "languages: [en]"),
+             "['en'] is too short", _line(CONFIG, "languages:"), "paper.languages"),
+]
+
+
+@pytest.fixture
+def raw_only(tmp_path: Path) -> Path:
+    """A private copy of data/raw alone (every file there needs a sources.yaml entry)."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", YAML_CASES, ids=[c.id for c in YAML_CASES])
+def test_bad_yaml_input_is_named_by_file_line_and_key(raw_only: Path, case: YamlCase):
+    from analysis import startup
+
+    work = raw_only
+    if case.file == SOURCES:
+        path = work / "raw" / SOURCES
+        check = lambda: startup.check_sources(path)  # noqa: E731
+    else:
+        path = work / "config.yaml"
+        shutil.copy(CONFIG, path)
+        check = lambda: startup.check_config(path, CONFIG_SCHEMA)  # noqa: E731
+    case.mutate(path)
+    with pytest.raises(InputError) as info:
+        check()
+    err, message = info.value, str(info.value)
+    assert message.startswith((f"{path}, ", f"{path}: ")), message
+    assert case.fragment in message, message
+    if case.line is not None:
+        assert err.line == case.line and f", line {case.line}" in message, message
+    if case.key is not None:
+        assert err.key == case.key and f"key '{case.key}'" in message, message
+
+
+def test_shipped_yaml_inputs_pass(raw_only: Path):
+    from analysis import startup
+
+    startup.check_sources(raw_only / "raw" / SOURCES)
+    startup.check_config(CONFIG, CONFIG_SCHEMA)
