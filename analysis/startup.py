@@ -39,6 +39,27 @@ def check_fonts(config_fonts: Mapping[str, str]) -> None:
     fonts.check_configured(config_fonts)
 
 
+def resume_after_kill() -> None:
+    """Remove the locks a killed run left behind (analysis/runlock.py), then register
+    this run, so that a plain ``snakemake`` resumes an interrupted build."""
+    from analysis import runlock
+
+    stale = runlock.release_stale_locks()
+    if stale:
+        print("Removed the locks left by a Snakemake run that was killed "
+              f"({', '.join(str(p) for p in stale)}); resuming.", file=sys.stderr)
+    runlock.register()
+
+
+def remove_scratch(patterns: Iterable[str]) -> None:
+    """Remove scratch files of killed jobs that no job can claim by name (``onstart``),
+    unless another run of this workflow is running here."""
+    from analysis import fileio, runlock
+
+    if not runlock.others_running():
+        fileio.remove_scratch(patterns)
+
+
 @contextlib.contextmanager
 def stop_on_error() -> Iterator[None]:
     """Print the message of a failed start-up check and exit with status 1."""

@@ -27,7 +27,8 @@ def _render(name: str, inp: Mapping[str, str], out: Mapping[str, str], log_path:
     and record the processed files the figure was drawn from (for its provenance line)."""
     from analysis import joblog, plotting
 
-    with joblog.job_log(log_path, f"figure_{name}") as jlog:
+    outputs = list(out.values()) if isinstance(out, dict) else list(out)
+    with joblog.job_log(log_path, f"figure_{name}", outputs) as jlog:
         texts = {}
         for lang in LANGS:
             with plotting.figure_context(lang, cjk_font):

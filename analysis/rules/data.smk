@@ -19,7 +19,7 @@ rule cited_statistics:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.cited_statistics(input, output[0])
 
 
@@ -39,7 +39,7 @@ rule timeline:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.timeline(input, output[0])
 
 
@@ -59,7 +59,7 @@ rule public_series:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.public_series(input, output[0])
 
 
@@ -79,7 +79,7 @@ rule reference_facts:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.reference_facts(input, output[0])
 
 
@@ -102,5 +102,5 @@ rule consistency_audit:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.consistency_audit(input, output[0])

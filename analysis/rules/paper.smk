@@ -26,7 +26,7 @@ rule paper_variables:
         from analysis import joblog
         from analysis.pipeline import paper as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.paper_variables(input, output[0], params.author)
 
 
@@ -59,7 +59,7 @@ rule paper_tables:
         from analysis import joblog
         from analysis.pipeline import paper as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.paper_tables(input, output)
 
 
@@ -90,5 +90,5 @@ rule paper:
         from analysis import joblog
         from analysis.pipeline import paper as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.paper(input, output[0], params)
