@@ -90,3 +90,11 @@ def data_vintage(path: str | Path, today: dt.date | None = None) -> dt.date:
     path = Path(path)
     data, node = _load(path)
     return max(_retrieval_dates(data, node, path, today).values())
+
+
+def retrieved(path: str | Path, name: str, today: dt.date | None = None) -> dt.date:
+    """The day the raw file ``name`` was read (the data vintage if it has no entry)."""
+    path = Path(path)
+    data, node = _load(path)
+    dates = _retrieval_dates(data, node, path, today)
+    return dates.get(name) or max(dates.values())

@@ -195,3 +195,17 @@ def validate(df: "pd.DataFrame", schema: "pa.DataFrameSchema", path: str | Path,
         if detail:
             message += f". Also: {detail}"
         raise InputError(path, message, row=row, column=str(first["column"])) from None
+
+
+def check_not_after(df: "pd.DataFrame", columns: list[str], limit, path: str | Path,
+                    why: str) -> None:
+    """No date or period in ``columns`` (valid ISO, or empty) may begin after ``limit``,
+    the day the file was read: a source read then cannot report it."""
+    from analysis.units import first_days
+
+    for column in columns:
+        for row, value in df[column].items():
+            if value and any(day > limit for day in first_days(value)):
+                raise InputError(path, f"{column} {value} begins after {limit}, {why}: no source "
+                                       "read then can report it (a typo in the year?)",
+                                 row=int(row), column=column)

@@ -187,6 +187,12 @@ def _last_day(period: str):
     return nxt - datetime.timedelta(days=1)
 
 
+def first_days(period: str) -> list:
+    """The first day of an ISO period, or of each end of a range (2004/2023 → 2004-01-01,
+    2023-01-01); the period must be valid (:func:`period_kind`)."""
+    return [_first_day(part) for part in period.split("/")]
+
+
 def period_kind(period: str) -> str:
     """Classify an ISO period; raise ``ValueError`` for anything else or an impossible date."""
     import datetime

@@ -70,14 +70,15 @@ def work(tmp_path: Path) -> Path:
 
 
 def inputs(stage: str, raw: Path) -> dict[str, str]:
+    sources = {"sources": str(raw / "sources.yaml")}
     if stage == "cited":
         return {"raw": str(raw / C), "resolutions": str(raw / R), "derived": str(raw / D),
-                "seed": str(raw / "seed_paper.zh.txt")}
+                "seed": str(raw / "seed_paper.zh.txt"), **sources}
     if stage == "timeline":
-        return {"raw": str(raw / T), "seed": str(raw / "seed_paper.zh.txt")}
+        return {"raw": str(raw / T), "seed": str(raw / "seed_paper.zh.txt"), **sources}
     if stage == "facts":
-        return {"raw": str(raw / F), "bib": str(raw / BIBFILE)}
-    return {"raw": str(raw / S), "bib": str(raw / BIBFILE)}
+        return {"raw": str(raw / F), "bib": str(raw / BIBFILE), **sources}
+    return {"raw": str(raw / S), "bib": str(raw / BIBFILE), **sources}
 
 
 def run(stage: str, work: Path) -> Path:
@@ -608,6 +609,17 @@ CASES = [
     Case("audit_expectation_unknown_status", E,
          set_cell("status", "ok", check_id="douyin_dau"),
          "status must be consistent", at(E, check_id="douyin_dau"), "status"),
+    # ---- dates after the day the file was read (sources.yaml) ----------------------
+    Case("series_period_after_retrieval", S,
+         set_cell("period", "2062-06", series_id="cnnic_internet_users", period="2016-06"),
+         "period 2062-06 begins after 2026-11-25, the day this file was read",
+         at(S, series_id="cnnic_internet_users", period="2016-06"), "period"),
+    Case("facts_date_after_retrieval", F,
+         set_cell("date", "2027-10-20", fact_id="douyinpay_picc_guarantee"),
+         "date 2027-10-20 begins after 2026-11-25", at(F, fact_id="douyinpay_picc_guarantee"), "date"),
+    Case("resolution_after_retrieval", R,
+         set_cell("period", "2028-08", stat_id="douyin_dau"),
+         "period 2028-08 begins after 2026-11-25", at(R, stat_id="douyin_dau"), "period"),
     Case("facts_negative_value", F,
          set_cell("value", "-6", fact_id="douyin_dau_600m"),
          "must not be negative", at(F, fact_id="douyin_dau_600m"), "value"),

@@ -7,7 +7,8 @@ rule cited_statistics:
         resolutions="data/raw/period_resolutions.csv",
         derived="data/raw/derived_statistics.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("cited", "quotes", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("cited", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/cited_statistics.csv",
     log:
@@ -27,7 +28,8 @@ rule timeline:
     input:
         raw="data/raw/timeline_events.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("timeline", "quotes", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("timeline", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/timeline.csv",
     log:
@@ -47,7 +49,8 @@ rule public_series:
     input:
         raw="data/raw/public_series.csv",
         bib="paper/references.bib",
-        code=lib("series", "quotes", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("series", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/public_series.csv",
     log:
@@ -67,7 +70,8 @@ rule reference_facts:
     input:
         raw="data/raw/reference_facts.csv",
         bib="paper/references.bib",
-        code=lib("audit", "cited", "series", "quotes", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("audit", "cited", "series", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/reference_facts.csv",
     log:
