@@ -127,3 +127,20 @@ def test_register_records_this_run(workdir):
     assert me.read_text(encoding="utf-8").split()[:2] == [socket.gethostname(), str(os.getpid())]
     assert not runlock.others_running()
     assert runlock.release_stale_locks() == []  # we are alive
+
+
+def test_a_figure_that_fails_to_save_leaves_nothing(tmp_path, monkeypatch):
+    """A disk full while a figure is written: neither the SVG nor a .part stays behind,
+    so the figure is missing and the next run rebuilds it (every output is a target)."""
+    from matplotlib.figure import Figure
+
+    from analysis import plotting
+
+    def full_disk(self, fname, **kwargs):
+        Path(fname).write_text("<svg", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        plotting.save(plotting.new_figure(), tmp_path / "fig.zh.svg")
+    assert list(tmp_path.iterdir()) == []

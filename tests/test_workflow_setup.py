@@ -150,3 +150,13 @@ def test_snakemake_stops_at_start_with_one_message(tmp_path, file, old, new, mes
     assert proc.returncode == 1, out[-2000:]
     assert message in out, out[-2000:]
     assert "Traceback" not in out and 'File "' not in out, out[-2000:]
+
+
+def test_repeated_key_in_a_configfile_given_on_the_command_line(tmp_path):
+    from analysis import startup
+    from analysis.errors import InputError
+
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("render:\n  engine: auto\nrender:\n  engine: fallback\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"extra.yaml, line 3, key 'render': 'render' appears twice"):
+        startup.check_config(ROOT / "config/config.yaml", ROOT / "config/config.schema.yaml", [extra])
