@@ -1,16 +1,21 @@
-"""Bad input stops the build with an InputError that names file, row and column.
+"""The bad-input suite: bad input stops the build with an InputError that names
+file, row and column (YAML files: file, line and key); harmless edits do not.
 
-Each case writes a corrupted copy of a real raw file into tmp_path (the real
+Each case writes a corrupted copy of a real input file into tmp_path (the real
 files are only read), runs the pipeline step that consumes it and checks:
 
 * ``InputError`` is raised;
 * the message starts with the path of the file to fix and names the data row
-  (``row N (line N+1)``, 1-based, header excluded) and the column where they
-  apply, and explains the problem;
+  (``row N (line M)``, 1-based, header excluded; M counts comment lines) and the
+  column where they apply, and explains the problem;
 * no processed output is left behind (neither the file nor a ``.part``).
 
-Expected rows of edited cells are looked up in the unmodified raw file by key
-(``At``), independently of the code under test.
+Expected rows of edited cells are looked up in the unmodified file by key
+(``At``), independently of the code under test. ``HARMLESS`` edits (column
+order, blank lines at the end, comments, padded cells) must give the same bytes
+as the unmodified file; ``YAML_CASES`` corrupt ``sources.yaml`` and
+``config.yaml``. Faults of the workflow itself (missing outputs, killed builds)
+are in test_faults.py.
 """
 
 from __future__ import annotations
