@@ -130,3 +130,24 @@ def test_kill_and_resume(reference, tmp_path):
         assert diff == [], f"{report[-1]}: {diff}"
         kills += killed
     print("\n".join(report))
+
+
+def test_a_bad_cell_stops_the_build_with_our_message_and_no_stack(reference, tmp_path):
+    """What the user reads: the message (file, row, column, both readings), the rule's
+    line and no stack below it, then a summary of what to fix at the end."""
+    ref_repo, _ = reference
+    repo = _copy(ref_repo, tmp_path / "repo")
+    raw = repo / "data/raw/cited_statistics.csv"
+    text = raw.read_text(encoding="utf-8")
+    assert text.count(",1.41,万亿元,") == 1
+    raw.write_text(text.replace(",1.41,万亿元,", ",1.41,亿元,"), encoding="utf-8")
+    proc = subprocess.run(SNAKEMAKE, cwd=repo, capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    message = ("data/raw/cited_statistics.csv, row 3 (line 4), column 'unit_printed': the typed value "
+               "reads 1.41 亿元 (= 1.41e+08 CNY), but the quote '约合1.41万亿元人民币' prints '1.41万亿元'")
+    assert message in out, out[-3000:]
+    stack = [line for line in out.splitlines() if line.strip().startswith('File "')]
+    assert len(stack) == 1 and "analysis/rules/data.smk" in stack[0], stack
+    summary = out[out.index("The build stopped. What to fix:"):]
+    assert message in summary and "(rule cited_statistics, log logs/cited_statistics.log)" in summary
