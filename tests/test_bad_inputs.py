@@ -587,16 +587,20 @@ CASES = [
          set_cell("qualifier", "", series_id="douyin_ecommerce_gmv_annual", period="2021"),
          "prints 'more than' (over)",
          at(S, series_id="douyin_ecommerce_gmv_annual", period="2021"), "qualifier"),
-    Case("series_zero_gmv", S,
-         set_cell("value", "0", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
-         "a level of 0 CNY is not an observation",
-         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"), "value"),
     Case("facts_value_against_quote", F,
          set_cell("value", "801.8", fact_id="kuaishou_revenue_2021"),
          "81 billion 80 million yuan", at(F, fact_id="kuaishou_revenue_2021"), "value"),
     Case("facts_unit_against_quote", F,
          set_cell("value", "81.08", fact_id="kuaishou_revenue_2021"),
          "(= 8.108e+10 CNY)", at(F, fact_id="kuaishou_revenue_2021"), "unit"),
+    # ---- values a schema accepted that the steps after it cannot use --------------
+    Case("series_zero_gmv", S,
+         set_cell("value", "0", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "a level of 0 CNY is not an observation",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"), "value"),
+    Case("facts_negative_value", F,
+         set_cell("value", "-6", fact_id="douyin_dau_600m"),
+         "must not be negative", at(F, fact_id="douyin_dau_600m"), "value"),
     # ---- the audit against its reviewed expectations -------------------------------
     Case("audit_new_inconsistency_from_a_consistent_typo", S,
          lambda path: (set_cell("value", "371495", series_id="nbs_total_retail_sales", period="2023")(path),
@@ -625,9 +629,6 @@ CASES = [
     Case("resolution_after_retrieval", R,
          set_cell("period", "2028-08", stat_id="douyin_dau"),
          "period 2028-08 begins after 2026-11-25", at(R, stat_id="douyin_dau"), "period"),
-    Case("facts_negative_value", F,
-         set_cell("value", "-6", fact_id="douyin_dau_600m"),
-         "must not be negative", at(F, fact_id="douyin_dau_600m"), "value"),
 ]
 
 
