@@ -13,10 +13,23 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 
+# Start-up checks name the file, line and key (analysis/startup.py): the config
+# file before Snakemake reads it, then sources.yaml and the fonts.
+from analysis import startup
+
+with startup.stop_on_error():
+    startup.check_config("config/config.yaml", "config/config.schema.yaml", workflow.overwrite_configfiles)
+startup.resume_after_kill()  # a killed run's locks would block this one
+
+
 configfile: "config/config.yaml"
 
 
 validate(config, "config/config.schema.yaml")
+
+with startup.stop_on_error():
+    startup.check_sources("data/raw/sources.yaml")
+    startup.check_fonts(config["fonts"])
 
 
 include: "analysis/rules/common.smk"
@@ -24,7 +37,7 @@ include: "analysis/rules/common.smk"
 
 wildcard_constraints:
     lang="|".join(LANGS),
-    ext="html|pdf",
+    ext="|".join(FORMATS),
     figure="|".join(FIGURES),
 
 
@@ -34,7 +47,18 @@ include: "analysis/rules/figures.smk"
 include: "analysis/rules/paper.smk"
 
 
+# Every output of every rule, so that a missing or partial one is rebuilt.
 rule all:
     default_target: True
     input:
-        expand("paper/_output/paper-{lang}.{ext}", lang=LANGS, ext=["html", "pdf"]),
+        all_targets,
+
+
+onstart:
+    startup.remove_scratch(SCRATCH)
+
+
+onerror:
+    from analysis import joblog
+
+    joblog.print_failures()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import units
+from analysis import quotes, units
+from analysis.errors import InputError
 from analysis.fileio import format_float
 from analysis.tables import period_check, validate
 
@@ -46,7 +47,7 @@ def facts_schema(keys: set[str]) -> "pa.DataFrameSchema":
             "claim_in_paper": pa.Column(str, nonempty),
             "fact": pa.Column(str, nonempty),
             "date": pa.Column(str, period_check("date must be empty or ISO (2021, 2021-08, 2021-08-20) and real", allow_empty=True)),
-            "value": pa.Column(str, pa.Check.str_matches(r"^(-?\d+(\.\d+)?)?$", error="value must be empty or a plain number")),
+            "value": pa.Column(str, pa.Check.str_matches(r"^(-?[0-9]+(\.[0-9]+)?)?$", error="value must be empty or a plain number")),
             "unit": pa.Column(str, pa.Check.isin([""] + sorted(units.UNITS), error="unknown unit")),
             "source_key": pa.Column(str, pa.Check.isin([""] + sorted(keys), error="source_key has no entry in paper/references.bib")),
             "source_url": pa.Column(str, pa.Check.str_matches(r"^(https?://.*)?$", error="source_url must be empty or an http(s) address")),
@@ -69,22 +70,50 @@ def clean_facts(raw: "pd.DataFrame", keys: set[str], path: str | Path) -> "pd.Da
     """Validate the facts and add ``value_std``/``unit_std`` where a value is given."""
     import numpy as np
 
+    from analysis.cited import range_problem
+
     df = validate(raw, facts_schema(keys), path).copy()
     vals, stds = [], []
-    for rec in df.itertuples(index=False):
-        if rec.value:
-            factor, unit_std = units.parse_unit(rec.unit)
-            vals.append(float(rec.value) * factor)
+    for row, rec in df.iterrows():
+        if rec["value"]:
+            factor, unit_std = units.parse_unit(rec["unit"])
+            problem = range_problem(float(rec["value"]) * factor, unit_std)
+            if problem:
+                raise InputError(path, problem, row=int(row), column="value")
+            vals.append(float(rec["value"]) * factor)
             stds.append(unit_std)
         else:
             vals.append(np.nan)
             stds.append("")
+    quotes.check_values(df, path, quote="source_quote", value="value", unit="unit")
     df["value_std"] = vals
     df["unit_std"] = stds
     return df.reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ evidence
+
+# Where the audit's inputs come from, for messages: a check input is a stat_id
+# (cited_statistics.csv or derived_statistics.csv) or series:/fact:/event:<id>.
+SOURCE_OF = {"stat": "data/raw/cited_statistics.csv", "series": "data/raw/public_series.csv",
+             "fact": "data/raw/reference_facts.csv", "event": "data/raw/timeline_events.csv"}
+
+
+def input_kind(name: str) -> tuple[str, str]:
+    """``series:x`` → ('series', 'x'); a plain stat_id → ('stat', id)."""
+    kind, _, ident = name.partition(":")
+    return (kind, ident) if ident else ("stat", name)
+
+
+class MissingEvidence(KeyError):
+    """An input a check needs is not in the processed tables."""
+
+    def __init__(self, kind: str, name: str, detail: str = ""):
+        super().__init__(f"{kind} '{name}'")
+        self.kind, self.name = kind, name
+        self.message = (f"the audit needs {kind} '{name}'{detail}, which is not in "
+                        f"{SOURCE_OF[kind]} (was its row deleted or its id changed?)")
+
 
 @dataclass
 class Evidence:
@@ -98,7 +127,7 @@ class Evidence:
     def stat(self, stat_id: str) -> float:
         row = self.cited.loc[self.cited["stat_id"] == stat_id]
         if row.empty:
-            raise KeyError(f"audit needs statistic '{stat_id}', which is not in cited_statistics")
+            raise MissingEvidence("stat", stat_id)
         return float(row["value_std"].iloc[0])
 
     def stat_row(self, stat_id: str):
@@ -108,22 +137,41 @@ class Evidence:
     def event(self, event_id: str):
         row = self.events.loc[self.events["event_id"] == event_id]
         if row.empty:
-            raise KeyError(f"audit needs event '{event_id}', which is not in the timeline")
+            raise MissingEvidence("event", event_id)
         return row.iloc[0]
 
-    def series_value(self, series_id: str, period: str, entity: str | None = None) -> float | None:
+    def series_value(self, series_id: str, period: str, entity: str | None = None,
+                     required: bool = True) -> float | None:
+        """The model row's value in base units; ``None`` if absent and not ``required``."""
         sel = self.series[(self.series["series_id"] == series_id) & (self.series["period"] == period)
                           & self.series["use_in_model"]]
         if entity is not None:
             sel = sel[sel["entity"] == entity]
+        if sel.empty and required:
+            raise MissingEvidence("series", series_id, f" for {period} (a row with use_in_model=yes)")
         return None if sel.empty else float(sel["value_std"].iloc[0])
 
     def fact(self, fact_id: str):
         row = self.facts.loc[self.facts["fact_id"] == fact_id]
         if row.empty:
-            raise KeyError(f"audit needs fact '{fact_id}', which is not in reference_facts")
+            raise MissingEvidence("fact", fact_id)
         rec = row.iloc[0]
         return None if rec["verdict_hint"] == "not_found" else rec
+
+    def zero_inputs(self, names: tuple[str, ...]) -> list[str]:
+        """The statistics and series among ``names`` that have a value of 0."""
+        zeros = []
+        for name in names:
+            kind, ident = input_kind(name)
+            if kind == "stat":
+                values = self.cited.loc[self.cited["stat_id"] == ident, "value_std"]
+            elif kind == "series":
+                values = self.series.loc[self.series["series_id"] == ident, "value_std"]
+            else:
+                continue
+            if (values == 0).any():
+                zeros.append(name)
+        return zeros
 
 
 @dataclass(frozen=True)
@@ -225,7 +273,7 @@ def _last_year(ev: Evidence) -> Result:
 def _fx(ev: Evidence) -> Result:
     rate = ev.stat("douyin_ecommerce_gmv_cny_last_year") / ev.stat("douyin_ecommerce_gmv_usd_last_year")
     year = ev.stat_row("douyin_ecommerce_gmv_cny_last_year")["period"]
-    official = ev.series_value("nbs_usd_cny_annual_average", year)
+    official = ev.series_value("nbs_usd_cny_annual_average", year, required=False)
     if official is None:
         return unverifiable(f"{num(rate)} CNY/USD",
                             f"implied rate {num(rate, 3)}; the official {year} annual average was not "
@@ -300,7 +348,7 @@ def _share(ev: Evidence) -> Result:
        "users / (penetration / 100), against the mean of end-2022 and end-2023 population")
 def _pop(ev: Evidence) -> Result:
     implied = ev.stat("cnnic_internet_users_2023_06") / (ev.stat("cnnic_internet_penetration_2023_06") / 100)
-    pops = [ev.series_value("nbs_population_year_end", y) for y in ("2022", "2023")]
+    pops = [ev.series_value("nbs_population_year_end", y, required=False) for y in ("2022", "2023")]
     if None in pops:
         return unverifiable(f"{num(implied / 1e8)} 亿人", "population figures missing")
     mid = sum(pops) / 2
@@ -359,7 +407,7 @@ def _quarters(ev: Evidence) -> Result:
     q = ev.series[(ev.series["series_id"] == "kuaishou_ecommerce_gmv_quarterly") & ev.series["use_in_model"]]
     years, worst, missing = [], 0.0, []
     for year in sorted({p[:4] for p in q["period"]}):
-        annual = ev.series_value("kuaishou_ecommerce_gmv_annual", year)
+        annual = ev.series_value("kuaishou_ecommerce_gmv_annual", year, required=False)
         qs = q[q["period"].str.startswith(year)]
         if annual is None:
             continue
@@ -466,13 +514,29 @@ for _event, _fact, _zh, _en in [
     check(f"date_{_event}", _zh, _en, (f"event:{_event}", f"fact:{_fact}"), "stated date vs source date")(_make())
 
 
+def _run_check(c: Check, ev: Evidence) -> Result:
+    """Run one check; a missing or zero input becomes an ``InputError`` on its raw file."""
+    where = f"audit check '{c.check_id}' ({c.formula})"
+    try:
+        return c.run(ev)
+    except MissingEvidence as exc:
+        raise InputError(SOURCE_OF[exc.kind], f"{exc.message}; {where} uses it",
+                         column=exc.kind if exc.kind != "series" else "series_id") from None
+    except ZeroDivisionError:
+        zeros = ev.zero_inputs(c.inputs) or list(c.inputs)
+        kind, _ = input_kind(zeros[0])
+        raise InputError(SOURCE_OF[kind], f"{where} divides by {', '.join(zeros)}, which is 0 in the "
+                                          "processed data: a value of 0 is not possible here; check "
+                                          "the typed value and its unit", column="value") from None
+
+
 def run_audit(ev: Evidence) -> "pd.DataFrame":
-    """Run every registered check; a check that cannot find its inputs fails loudly."""
+    """Run every registered check; a check that cannot run says which input and file to fix."""
     import pandas as pd
 
     rows = []
     for c in CHECKS:
-        r = c.run(ev)
+        r = _run_check(c, ev)
         if r.status not in STATUSES:
             raise ValueError(f"check {c.check_id} returned unknown status '{r.status}'")
         rows.append({"check_id": c.check_id, "description_zh": c.description_zh,
@@ -483,3 +547,64 @@ def run_audit(ev: Evidence) -> "pd.DataFrame":
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate check ids")
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+# ------------------------------------------------------------------ reviewed expectations
+
+EXPECTATION_COLUMNS = ["check_id", "status", "note"]
+
+
+def expectation_schema() -> "pa.DataFrameSchema":
+    """pandera schema of ``data/expected_audit.csv``: the reviewed status of every check."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "check_id": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_]*$", error="check_id must be snake_case ASCII"),
+                                  unique=True, report_duplicates="all"),
+            "status": pa.Column(str, pa.Check.isin(STATUSES, error="status must be consistent, inconsistent or unverifiable")),
+            "note": pa.Column(str),
+        },
+        strict=True, ordered=True, name="expected_audit",
+    )
+
+
+def _inputs_and_files(inputs: str) -> str:
+    names = [n for n in inputs.split("; ") if n]
+    return ", ".join(f"{input_kind(n)[1]} ({SOURCE_OF[input_kind(n)[0]].rsplit('/', 1)[-1]})"
+                     for n in names)
+
+
+def check_expectations(audit: "pd.DataFrame", expected: "pd.DataFrame", path: str | Path) -> None:
+    """Every check must come out as its reviewed status in ``data/expected_audit.csv``.
+
+    A check that turns ``inconsistent`` is far more often a typo in an input than
+    a new finding about the paper, so it stops the build until a person has
+    looked: the message names the check, what it compared and its inputs.
+    """
+    expected = validate(expected, expectation_schema(), path)
+    reviewed = {rec["check_id"]: (int(row), rec["status"]) for row, rec in expected.iterrows()}
+    for rec in audit.itertuples(index=False):
+        found = (f"expected {rec.expected or '—'}, observed {rec.observed or '—'}, tolerance "
+                 f"{rec.tolerance or '—'}")
+        if rec.check_id not in reviewed:
+            raise InputError(path, f"audit check '{rec.check_id}' has no reviewed status; it came out "
+                                   f"{rec.status} ({found}). Review it and add the row "
+                                   f"'{rec.check_id},{rec.status},<why>'", column="check_id")
+        row, status = reviewed[rec.check_id]
+        if rec.status == status:
+            continue
+        if rec.status == "inconsistent":
+            advice = (f"This is most likely a typo in one of its inputs: "
+                      f"{_inputs_and_files(rec.inputs)}. If the paper really is inconsistent here, "
+                      "set the status to inconsistent once a person has reviewed the finding")
+        else:
+            advice = (f"If the new result is right (an input or a source was corrected or added), "
+                      f"set the status to {rec.status}; its inputs: {_inputs_and_files(rec.inputs)}")
+        raise InputError(path, f"audit check '{rec.check_id}' came out {rec.status} ({found}), but "
+                               f"the reviewed status is {status}. {advice}", row=row, column="status")
+    stale = sorted(set(reviewed) - set(audit["check_id"]))
+    if stale:
+        raise InputError(path, f"no audit check is named '{stale[0]}': delete its row (or restore the "
+                               "check in analysis/audit.py)", row=reviewed[stale[0]][0],
+                         column="check_id")

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import units
+from analysis import quotes, units
 from analysis.errors import InputError
 from analysis.tables import period_check, validate
 
@@ -36,7 +36,7 @@ PROCESSED_COLUMNS = ["stat_id", "section", "quote_zh", "label_zh", "label_en", "
 # the paper gives no date of writing.)
 RELATIVE_PERIODS = ("去年", "今年", "明年", "前年")
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-SECTION_PATTERN = r"^(abstract|\d+(\.\d+)*)$"
+SECTION_PATTERN = r"^(abstract|[0-9]+(\.[0-9]+)*)$"
 
 
 def normalise_quote_text(text: str) -> str:
@@ -190,6 +190,14 @@ def check_periods(df: "pd.DataFrame", resolutions: "pd.DataFrame", path: str | P
         if parsed and iso and parsed != iso:
             raise InputError(path, f"period '{iso}' disagrees with the printed '{printed}' "
                                    f"(reads as {parsed})", row=int(row), column="period")
+        # The period may come from the sentence around the quote; where the quote
+        # itself states periods, the printed one must be among them.
+        stated = quotes.periods(rec["quote_zh"])
+        if parsed and stated and parsed not in stated:
+            raise InputError(path, f"period_printed '{printed}' (reads as {parsed}) is not a period "
+                                   f"the quote {rec['quote_zh']!r} states (it states "
+                                   f"{', '.join(stated)}). Copy the period as the quote prints it",
+                             row=int(row), column="period_printed")
 
 
 def parse_rows(df: "pd.DataFrame", path: str | Path) -> "pd.DataFrame":
@@ -234,6 +242,14 @@ def apply_resolutions(df: "pd.DataFrame", resolutions: "pd.DataFrame", path: str
             raise InputError(path, f"unknown stat_id '{rec['stat_id']}'", row=int(row),
                              column="stat_id")
         mask = out["stat_id"] == rec["stat_id"]
+        stat = out.loc[mask].iloc[0]
+        stated = stat["period"] or units.parse_zh_period(stat["period_printed"])
+        if stated:
+            raise InputError(path, f"'{rec['stat_id']}' has a period the paper states "
+                                   f"('{stat['period_printed']}', {stated}); a resolution may only "
+                                   "resolve a relative period (去年) or an undated one. Delete this "
+                                   "row, or correct the statistic's period", row=int(row),
+                             column="period")
         out.loc[mask, "period"] = rec["period"]
         out.loc[mask, "period_basis"] = f"resolved: {rec['evidence']} [{rec['source']}]"
     return out
@@ -295,6 +311,8 @@ def clean(raw: "pd.DataFrame", resolutions: "pd.DataFrame", derived: "pd.DataFra
     check_quotes(raw, seed_text, paths["raw"])
     check_periods(raw, resolutions, paths["raw"])
     df = parse_rows(raw, paths["raw"])
+    quotes.check_values(raw, paths["raw"], quote="quote_zh", value="value_printed",
+                        unit="unit_printed", qualifier="qualifier_printed")
     df = apply_resolutions(df, resolutions, paths["resolutions"])
     df["source"] = df["source_given"].map(lambda s: "paper (no source named)" if s == "none"
                                           else f"paper, citing {s}")

@@ -4,9 +4,11 @@ failing step never leaves a half-written file behind."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +16,43 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
+def stale_parts(path: str | Path) -> list[Path]:
+    """Temporary files :func:`atomic_path` left beside ``path`` when a job was killed."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return []
+    return sorted(p for p in path.parent.glob(f".{glob.escape(path.name)}.*.part") if p.is_file())
+
+
+def remove_stale_parts(paths: Iterable[str | Path]) -> list[Path]:
+    """Remove the leftovers of killed writes of ``paths`` (only the job that writes a file
+    calls this, so no live write can be hit); return what was removed."""
+    removed = [p for path in paths for p in stale_parts(path)]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    return removed
+
+
+def remove_scratch(patterns: Iterable[str], root: str | Path = ".") -> list[Path]:
+    """Remove files and folders matching the glob ``patterns`` below ``root``."""
+    removed = sorted({p for pattern in patterns for p in Path(root).glob(pattern)})
+    for p in removed:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it into place only on success."""
+    """Yield a temporary path beside ``path``; move it into place only on success.
+
+    Leftovers of an earlier, killed write of the same file are removed first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts([path])
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from analysis.errors import FontNotFoundError
@@ -17,12 +21,44 @@ FIX = (
 )
 
 
-def find_font_file(family: str, config_key: str = "fonts.cjk_sans") -> Path:
-    """Return the file that holds ``family``, as matplotlib's font manager sees it.
+# Common Simplified Chinese characters: a font that lacks them cannot set the
+# paper, and Typst or matplotlib would silently fall back to another face.
+CHINESE_SAMPLE = "抖音支付整合营销分析的一是中国"
+
+
+def _key_text(config_key: str | None) -> str:
+    return f"config key {config_key}" if config_key else "set under fonts: in config/config.yaml"
+
+
+@functools.lru_cache(maxsize=None)
+def _missing_chinese(fname: str, index: int) -> str:
+    """The sample characters the font file's face ``index`` has no glyph for."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(fname, fontNumber=index if fname.lower().endswith((".ttc", ".otc")) else -1,
+                  lazy=True)
+    try:
+        cmap = font.getBestCmap() or {}
+    finally:
+        font.close()
+    return "".join(ch for ch in CHINESE_SAMPLE if ord(ch) not in cmap)
+
+
+def no_chinese_message(family: str, config_key: str | None, evidence: str) -> str:
+    return (f"The font '{family}' ({_key_text(config_key)}) has no glyphs for Chinese "
+            f"({evidence}), so Chinese text would be set in some other face or as empty "
+            f"boxes. Choose a Simplified Chinese font such as 'Noto Sans CJK SC' / "
+            f"'Noto Serif CJK SC'.\n{FIX}")
+
+
+def find_font_file(family: str, config_key: str | None = None) -> Path:
+    """Return the file that holds ``family``, as matplotlib's font manager sees it,
+    after checking that it has Chinese glyphs.
 
     matplotlib's manager indexes fontconfig's directories on Linux and the
     system folders on macOS and Windows, and it reads every face of a .ttc
     collection, so one lookup serves figures and the Typst PDF alike.
+    ``config_key`` (``fonts.cjk_serif``) is what the messages tell the reader to change.
     """
     from matplotlib import font_manager
 
@@ -34,13 +70,50 @@ def find_font_file(family: str, config_key: str = "fonts.cjk_sans") -> Path:
         matches = [f for f in font_manager.fontManager.ttflist if f.name == family]
     if not matches:
         raise FontNotFoundError(
-            f"The CJK font '{family}' (config key {config_key}) is not installed, so "
+            f"The CJK font '{family}' ({_key_text(config_key)}) is not installed, so "
             f"Chinese text would be drawn as empty boxes.\n{FIX}"
         )
     regular = [f for f in matches if f.weight in (400, "normal", "regular") and f.style == "normal"]
-    return Path(sorted(regular or matches, key=lambda f: f.fname)[0].fname)
+    entry = sorted(regular or matches, key=lambda f: f.fname)[0]
+    missing = _missing_chinese(entry.fname, getattr(entry, "index", 0))
+    if missing:
+        raise FontNotFoundError(no_chinese_message(family, config_key, f"none for {missing}"))
+    return Path(entry.fname)
 
 
-def font_dirs(families: list[str]) -> list[Path]:
-    """Directories holding the given families (for Typst's ``font_paths``)."""
-    return sorted({find_font_file(f).parent for f in families})
+def font_dirs(families: Iterable[str] | Mapping[str, str]) -> list[Path]:
+    """Directories holding the given families (for Typst's ``font_paths``); pass the
+    ``fonts`` mapping of the config so that messages name the right key."""
+    if isinstance(families, Mapping):
+        keyed = [(family, f"fonts.{key}") for key, family in families.items()]
+    else:
+        keyed = [(family, None) for family in families]
+    return sorted({find_font_file(family, key).parent for family, key in keyed})
+
+
+def _fc_pattern(family: str) -> str:
+    """A family name as a fontconfig pattern element ('-', ':' and ',' are special)."""
+    return "".join("\\" + ch if ch in "\\-:," else ch for ch in family)
+
+
+def check_configured(fonts: Mapping[str, str]) -> None:
+    """Start-up check of the ``fonts`` config: each family is installed and has Chinese
+    glyphs, else ``FontNotFoundError`` naming its key. Uses fontconfig (a few
+    milliseconds); where the machine has none, the jobs check with matplotlib."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return
+
+    def listed(pattern: str) -> bool:
+        out = subprocess.run([fc_list, pattern, "family"], capture_output=True, text=True)
+        return bool(out.stdout.strip())
+
+    for key, family in fonts.items():
+        pattern = f":family={_fc_pattern(family)}"
+        if not listed(pattern):
+            raise FontNotFoundError(
+                f"The CJK font '{family}' (config key fonts.{key}) is not installed, so "
+                f"Chinese text would be drawn as empty boxes.\n{FIX}")
+        if not listed(pattern + ":lang=zh-cn"):
+            raise FontNotFoundError(no_chinese_message(family, f"fonts.{key}",
+                                                       "fontconfig finds no zh-cn coverage"))

@@ -34,7 +34,7 @@ def figure_context(lang: str, cjk_font: str) -> Iterator[None]:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    find_font_file(cjk_font)  # fail with the fix, not with tofu
+    find_font_file(cjk_font, "fonts.cjk_sans")  # fail with the fix, not with tofu
     families = [cjk_font, LATIN_SANS] if lang == "zh" else [LATIN_SANS, cjk_font]
     with LOCK, plt.style.context(STYLE), matplotlib.rc_context({"font.family": families}), \
             warnings.catch_warnings():

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import units
+from analysis import quotes, units
 from analysis.errors import InputError
 from analysis.tables import period_check, validate
 
@@ -30,7 +30,7 @@ def raw_schema(keys: set[str]) -> "pa.DataFrameSchema":
     import pandera.pandas as pa
 
     def numeric(s):
-        return s.str.fullmatch(r"-?\d+(\.\d+)?")
+        return s.str.fullmatch(r"-?[0-9]+(\.[0-9]+)?")
 
 
     return pa.DataFrameSchema(
@@ -80,6 +80,13 @@ def clean(raw: "pd.DataFrame", keys: set[str], path: str | Path) -> "pd.DataFram
         if value < 0 and unit_std not in ("percent", "percentage_points"):
             raise InputError(path, f"amounts and counts must not be negative (found {value:g} "
                                    f"{unit_std})", row=int(row), column="value")
+        if value == 0 and unit_std not in ("percent", "percentage_points"):
+            # A level of 0 (GMV, sales, users) is no observation: the models take its
+            # logarithm and the audit divides by it. Leave out a period without a figure.
+            raise InputError(path, f"a level of 0 {unit_std} is not an observation; leave the row "
+                                   "out if the source gives no figure", row=int(row), column="value")
+    quotes.check_values(df, path, quote="source_quote", value="value", unit="unit",
+                        qualifier="qualifier")
     out["resolution_std"] = pd.Series([n.resolution * f for n, (f, _) in zip(numbers, factors)],
                                       index=df.index, dtype=float)
     out["qualifier"] = [units.parse_qualifier(q) for q in df["qualifier"]]

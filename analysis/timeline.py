@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import units
+from analysis import quotes, units
 from analysis.cited import ID_PATTERN, SECTION_PATTERN, check_quotes
 from analysis.errors import InputError
 from analysis.tables import period_check, validate
@@ -44,6 +44,22 @@ def raw_schema() -> "pa.DataFrameSchema":
     )
 
 
+def check_against_quote(rec: "pd.Series", path: str | Path, row: int) -> None:
+    """The printed date must be printed in the quote, and the typed date (or range) must
+    be one the quote states."""
+    quote = rec["quote_zh"]
+    stated = quotes.periods(quote)
+    if quotes.normalise(rec["date_printed"]) not in quotes.normalise(quote):
+        raise InputError(path, f"date_printed '{rec['date_printed']}' is not printed in the quote "
+                               f"{quote!r}" + (f" (it states {', '.join(stated)})" if stated else "")
+                               + ". Copy the date as the quote prints it", row=row,
+                         column="date_printed")
+    typed = rec["date"] + (f"/{rec['date_end']}" if rec["date_end"] else "")
+    if stated and typed not in stated:
+        raise InputError(path, f"date '{typed}' is not a date the quote {quote!r} states (it states "
+                               f"{', '.join(stated)})", row=row, column="date")
+
+
 def clean(raw: "pd.DataFrame", seed_text: str, path: str | Path) -> "pd.DataFrame":
     """Validate, check each date against its printed form and precision, sort by date."""
     df = validate(raw, raw_schema(), path)
@@ -66,5 +82,6 @@ def clean(raw: "pd.DataFrame", seed_text: str, path: str | Path) -> "pd.DataFram
                              row=int(row), column="date_end")
         if rec["date_end"] and rec["date_end"] < rec["date"]:
             raise InputError(path, "date_end is before date", row=int(row), column="date_end")
+        check_against_quote(rec, path, int(row))
     out = df[PROCESSED_COLUMNS].sort_values(["date", "event_id"], kind="stable")
     return out.reset_index(drop=True)

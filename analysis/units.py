@@ -68,8 +68,8 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "七": 7, "八": 8, "九": 9}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 10_000, "亿": 100_000_000}
-_ARABIC = re.compile(r"^-?\d+(\.\d+)?$")
-_PRODUCT = re.compile(r"^\d+[x×]\d+$")
+_ARABIC = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
+_PRODUCT = re.compile(r"^\d+[x×]\d+$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -147,14 +147,12 @@ def parse_qualifier(text: str) -> str:
 
 
 _PERIOD_PATTERNS = [
-    (re.compile(r"^\d{4}$"), "year"),
-    (re.compile(r"^\d{4}Q[1-4]$"), "quarter"),
-    (re.compile(r"^\d{4}H[12]$"), "half"),
-    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "month"),
-    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"), "day"),
+    (re.compile(r"^\d{4}$", re.ASCII), "year"),
+    (re.compile(r"^\d{4}Q[1-4]$", re.ASCII), "quarter"),
+    (re.compile(r"^\d{4}H[12]$", re.ASCII), "half"),
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$", re.ASCII), "month"),
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", re.ASCII), "day"),
 ]
-PERIOD_REGEX = (r"^\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
-                r"(/\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$")
 
 
 def _first_day(period: str):
@@ -187,6 +185,12 @@ def _last_day(period: str):
         month = int(parts[1]) if len(parts) == 2 else 12
     nxt = datetime.date(year + month // 12, month % 12 + 1, 1)
     return nxt - datetime.timedelta(days=1)
+
+
+def first_days(period: str) -> list:
+    """The first day of an ISO period, or of each end of a range (2004/2023 → 2004-01-01,
+    2023-01-01); the period must be valid (:func:`period_kind`)."""
+    return [_first_day(part) for part in period.split("/")]
 
 
 def period_kind(period: str) -> str:
@@ -224,14 +228,14 @@ def is_period(text: str, *, allow_empty: bool = False, kinds: tuple[str, ...] | 
 
 
 _ZH_PERIOD = [
-    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日", re.ASCII),
      lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"),
-    (re.compile(r"(\d{4})年第([一二三四])季度"), lambda m: f"{m[1]}Q{_DIGITS[m[2]]}"),
-    (re.compile(r"(\d{4})年第([1-4])季度"), lambda m: f"{m[1]}Q{m[2]}"),
-    (re.compile(r"(\d{4})年([上下])半年"), lambda m: f"{m[1]}H{1 if m[2] == '上' else 2}"),
-    (re.compile(r"(\d{4})年(\d{1,2})月"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
-    (re.compile(r"(\d{4})年?至(\d{4})年"), lambda m: f"{m[1]}/{m[2]}"),
-    (re.compile(r"(\d{4})年"), lambda m: m[1]),
+    (re.compile(r"(\d{4})年第([一二三四])季度", re.ASCII), lambda m: f"{m[1]}Q{_DIGITS[m[2]]}"),
+    (re.compile(r"(\d{4})年第([1-4])季度", re.ASCII), lambda m: f"{m[1]}Q{m[2]}"),
+    (re.compile(r"(\d{4})年([上下])半年", re.ASCII), lambda m: f"{m[1]}H{1 if m[2] == '上' else 2}"),
+    (re.compile(r"(\d{4})年(\d{1,2})月", re.ASCII), lambda m: f"{m[1]}-{int(m[2]):02d}"),
+    (re.compile(r"(\d{4})年?至(\d{4})年", re.ASCII), lambda m: f"{m[1]}/{m[2]}"),
+    (re.compile(r"(\d{4})年", re.ASCII), lambda m: m[1]),
 ]
 
 
@@ -242,3 +246,19 @@ def parse_zh_period(text: str) -> str | None:
         if m:
             return build(m)
     return None
+
+
+def zh_periods(text: str) -> list[str]:
+    """Every ISO period a Chinese text states, left to right, each read as
+    :func:`parse_zh_period` reads it (过去三年(2018年、2019年和2020年) → 2018, 2019, 2020)."""
+    out, pos = [], 0
+    while pos < len(text):
+        starts_number = text[pos].isdigit() and not (pos and text[pos - 1].isdigit())
+        hits = [(m, build) for pattern, build in _ZH_PERIOD if (m := pattern.match(text, pos))]
+        if starts_number and hits:
+            m, build = hits[0]
+            out.append(build(m))
+            pos = m.end()
+        else:
+            pos += 1
+    return out

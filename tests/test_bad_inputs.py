@@ -1,16 +1,21 @@
-"""Bad input stops the build with an InputError that names file, row and column.
+"""The bad-input suite: bad input stops the build with an InputError that names
+file, row and column (YAML files: file, line and key); harmless edits do not.
 
-Each case writes a corrupted copy of a real raw file into tmp_path (the real
+Each case writes a corrupted copy of a real input file into tmp_path (the real
 files are only read), runs the pipeline step that consumes it and checks:
 
 * ``InputError`` is raised;
 * the message starts with the path of the file to fix and names the data row
-  (``row N (line N+1)``, 1-based, header excluded) and the column where they
-  apply, and explains the problem;
+  (``row N (line M)``, 1-based, header excluded; M counts comment lines) and the
+  column where they apply, and explains the problem;
 * no processed output is left behind (neither the file nor a ``.part``).
 
-Expected rows of edited cells are looked up in the unmodified raw file by key
-(``At``), independently of the code under test.
+Expected rows of edited cells are looked up in the unmodified file by key
+(``At``), independently of the code under test. ``HARMLESS`` edits (column
+order, blank lines at the end, comments, padded cells) must give the same bytes
+as the unmodified file; ``YAML_CASES`` corrupt ``sources.yaml`` and
+``config.yaml``. Faults of the workflow itself (missing outputs, killed builds)
+are in test_faults.py.
 """
 
 from __future__ import annotations
@@ -37,43 +42,68 @@ R = "period_resolutions.csv"
 D = "derived_statistics.csv"
 T = "timeline_events.csv"
 S = "public_series.csv"
+F = "reference_facts.csv"
+E = "expected_audit.csv"
 BIBFILE = "references.bib"
+EXPECTED = ROOT / "data" / E
 
-STEP_OF = {C: "cited", R: "cited", D: "cited", T: "timeline", S: "series", BIBFILE: "series"}
+
+class _Original(dict):
+    """The real file each copy in the work folder is made from."""
+
+    def __missing__(self, name: str) -> Path:
+        return RAW / name
+
+
+ORIGINAL = _Original({E: EXPECTED, BIBFILE: BIB})
+
+STEP_OF = {C: "cited", R: "cited", D: "cited", T: "timeline", S: "series", BIBFILE: "series",
+           F: "facts", E: "audit"}
 OUTPUT_OF = {"cited": "cited_statistics.csv", "timeline": "timeline.csv",
-             "series": "public_series.csv"}
+             "series": "public_series.csv", "facts": "reference_facts.csv", "audit": "audit.csv"}
 
 
 # --------------------------------------------------------------------------- helpers
 
 @pytest.fixture
 def work(tmp_path: Path) -> Path:
-    """A private copy of data/raw and paper/references.bib."""
+    """A private copy of data/raw, data/expected_audit.csv and paper/references.bib."""
     shutil.copytree(RAW, tmp_path / "raw")
     shutil.copy(BIB, tmp_path / "raw" / BIBFILE)
+    shutil.copy(EXPECTED, tmp_path / "raw" / E)
     return tmp_path
 
 
 def inputs(stage: str, raw: Path) -> dict[str, str]:
+    sources = {"sources": str(raw / "sources.yaml")}
     if stage == "cited":
         return {"raw": str(raw / C), "resolutions": str(raw / R), "derived": str(raw / D),
-                "seed": str(raw / "seed_paper.zh.txt")}
+                "seed": str(raw / "seed_paper.zh.txt"), **sources}
     if stage == "timeline":
-        return {"raw": str(raw / T), "seed": str(raw / "seed_paper.zh.txt")}
-    return {"raw": str(raw / S), "bib": str(raw / BIBFILE)}
+        return {"raw": str(raw / T), "seed": str(raw / "seed_paper.zh.txt"), **sources}
+    if stage == "facts":
+        return {"raw": str(raw / F), "bib": str(raw / BIBFILE), **sources}
+    return {"raw": str(raw / S), "bib": str(raw / BIBFILE), **sources}
 
 
 def run(stage: str, work: Path) -> Path:
     out = work / "processed" / OUTPUT_OF[stage]
+    if stage == "audit":
+        processed = {key: str(run(s, work)) for key, s in
+                     [("cited", "cited"), ("timeline", "timeline"), ("series", "series"),
+                      ("facts", "facts")]}
+        step.consistency_audit({**processed, "expected": str(work / "raw" / E)}, str(out))
+        return out
     fn = {"cited": step.cited_statistics, "timeline": step.timeline,
-          "series": step.public_series}[stage]
+          "series": step.public_series, "facts": step.reference_facts}[stage]
     fn(inputs(stage, work / "raw"), str(out))
     return out
 
 
 def rows_of(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and data records (comment lines left out)."""
     with path.open(encoding="utf-8", newline="") as f:
-        records = list(csv.reader(f))
+        records = [r for r in csv.reader(f) if not (r and r[0].startswith("#"))]
     return records[0], records[1:]
 
 
@@ -93,7 +123,7 @@ class At:
     match: tuple[tuple[str, str], ...]
 
     def resolve(self) -> int:
-        header, rows = rows_of(RAW / self.file)
+        header, rows = rows_of(ORIGINAL[self.file])
         hits = [i for i, r in enumerate(rows, start=1)
                 if all(r[header.index(k)] == v for k, v in self.match)]
         assert len(hits) == 1, (self, hits)
@@ -242,6 +272,8 @@ class Case:
     row: int | At | None = None
     column: str | None = None
     blame: str | None = None  # the file the error must name (default: the edited one)
+    lines_before: int = 0     # lines inserted above the row (comments): its line moves down
+    stage: str | None = None  # the step to run (default: the one that reads the edited file)
 
 
 COUPON = at(C, stat_id="douyin_pay_coupon_value")
@@ -481,6 +513,122 @@ CASES = [
          set_cell("use_in_model", "true", series_id="cnnic_internet_users", period="2016-06"),
          "use_in_model must be yes or no",
          at(S, series_id="cnnic_internet_users", period="2016-06"), "use_in_model"),
+    # ---- full-width digits (they looked valid and crashed the audit) ---------------
+    Case("series_full_width_year", S,
+         set_cell("period", "２０２１", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "type it as '2021'", at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "period"),
+    Case("series_full_width_value", S,
+         set_cell("value", "６８００", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "type it as '6800'", at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "value"),
+    Case("full_width_value_printed", C,
+         set_cell("value_printed", "８８", stat_id="douyin_pay_coupon_value"),
+         "type it as '88'", COUPON, "value_printed"),
+    # ---- where: lines after comment lines, header hints ---------------------------
+    Case("line_number_after_comment_lines", C,
+         lambda path: (set_cell("unit_printed", "兆元", stat_id="nbs_online_retail_2023")(path),
+                       insert_line(1, "# 注释 / a comment line")(path),
+                       insert_line(4, "# another one")(path)),
+         "unknown unit", at(C, stat_id="nbs_online_retail_2023"), "unit_printed", lines_before=2),
+    Case("misspelt_header_cell", C, rename_column("label_en", "lable_en"),
+         "the header has 'lable_en'", None, "label_en"),
+    Case("whitespace_line_inside_table", C, insert_line(6, "   "), "blank line", 6),
+    # ---- typed values against their own quotes (these used to be printed) ----------
+    Case("quote_unit_wanyi_typed_as_yi", C,
+         set_cell("unit_printed", "亿元", stat_id="douyin_ecommerce_gmv_cny_last_year"),
+         "prints '1.41万亿元' (= 1.41e+12 CNY)",
+         at(C, stat_id="douyin_ecommerce_gmv_cny_last_year"), "unit_printed"),
+    Case("quote_value_88_typed_as_8", C,
+         set_cell("value_printed", "8", stat_id="douyin_pay_coupon_value"),
+         "the typed value reads 8 元", COUPON, "value_printed"),
+    Case("quote_qualifier_dropped", C,
+         set_cell("qualifier_printed", "", stat_id="kuaishou_payment_fees_2021"),
+         "prints '超过' (over)", at(C, stat_id="kuaishou_payment_fees_2021"), "qualifier_printed"),
+    Case("quote_qualifier_added", C,
+         set_cell("qualifier_printed", "约", stat_id="nbs_online_retail_2023"),
+         "prints no qualifier (exact)", at(C, stat_id="nbs_online_retail_2023"),
+         "qualifier_printed"),
+    Case("quote_currency_changed", C,
+         set_cell("unit_printed", "亿元", stat_id="douyin_ecommerce_gmv_usd_last_year"),
+         "prints '2080亿美元'", at(C, stat_id="douyin_ecommerce_gmv_usd_last_year"), "unit_printed"),
+    Case("quote_period_changed_with_its_printed_form", C,
+         lambda path: (set_cell("period", "2022Q2", stat_id="kuaishou_payment_fees_2022q3")(path),
+                       set_cell("period_printed", "2022年第二季度",
+                                stat_id="kuaishou_payment_fees_2022q3")(path)),
+         "it states 2022Q3", at(C, stat_id="kuaishou_payment_fees_2022q3"), "period_printed"),
+    Case("timeline_date_contradicts_its_quote", T,
+         lambda path: (set_cell("date", "2012-10", event_id="hezhong_yibao_founded")(path),
+                       set_cell("date_printed", "2012年10月", event_id="hezhong_yibao_founded")(path)),
+         "is not printed in the quote", at(T, event_id="hezhong_yibao_founded"), "date_printed"),
+    Case("timeline_range_contradicts_its_quote", T,
+         lambda path: (set_cell("date_end", "", event_id="nrta_av_14th_fyp_development_plan")(path),
+                        set_cell("date_printed", "2020年", event_id="nrta_av_14th_fyp_development_plan")(path)),
+         "it states 2020/2021", at(T, event_id="nrta_av_14th_fyp_development_plan"), "date"),
+    Case("resolution_overrides_a_stated_period", R,
+         append_row("kuaishou_payment_fees_2022q3", "2022Q2", "left over from an old draft", "paper"),
+         "has a period the paper states ('2022年第三季度', 2022Q3)", 10, "period"),
+    Case("resolution_for_a_dated_statistic", R,
+         append_row("nbs_online_retail_2023", "2022", "a guess", "paper"),
+         "may only resolve a relative period", 10, "period"),
+    Case("series_gmv_typed_in_wanyi", S,
+         set_cell("unit", "万亿元", series_id="kuaishou_ecommerce_gmv_annual", period="2022"),
+         "prints '人民币9012亿元' (= 9.012e+11 CNY)",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2022"), "unit"),
+    Case("series_value_digits_swapped", S,
+         set_cell("value", "9021", series_id="kuaishou_ecommerce_gmv_annual", period="2022"),
+         "the typed value reads 9021 亿元",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2022"), "value"),
+    Case("series_english_billion_typed_as_yi", S,
+         set_cell("unit", "亿元", series_id="kuaishou_ecommerce_gmv_annual", period="2020"),
+         "prints '381.2 billion yuan'",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2020"), "unit"),
+    Case("series_qualifier_dropped", S,
+         set_cell("qualifier", "", series_id="douyin_ecommerce_gmv_annual", period="2021"),
+         "prints 'more than' (over)",
+         at(S, series_id="douyin_ecommerce_gmv_annual", period="2021"), "qualifier"),
+    Case("facts_value_against_quote", F,
+         set_cell("value", "801.8", fact_id="kuaishou_revenue_2021"),
+         "81 billion 80 million yuan", at(F, fact_id="kuaishou_revenue_2021"), "value"),
+    Case("facts_unit_against_quote", F,
+         set_cell("value", "81.08", fact_id="kuaishou_revenue_2021"),
+         "(= 8.108e+10 CNY)", at(F, fact_id="kuaishou_revenue_2021"), "unit"),
+    # ---- values a schema accepted that the steps after it cannot use --------------
+    Case("series_zero_gmv", S,
+         set_cell("value", "0", series_id="kuaishou_ecommerce_gmv_annual", period="2021"),
+         "a level of 0 CNY is not an observation",
+         at(S, series_id="kuaishou_ecommerce_gmv_annual", period="2021"), "value"),
+    Case("facts_negative_value", F,
+         set_cell("value", "-6", fact_id="douyin_dau_600m"),
+         "must not be negative", at(F, fact_id="douyin_dau_600m"), "value"),
+    # ---- the audit against its reviewed expectations -------------------------------
+    Case("audit_new_inconsistency_from_a_consistent_typo", S,
+         lambda path: (set_cell("value", "371495", series_id="nbs_total_retail_sales", period="2023")(path),
+                       replace("社會消費品零售總額471495億元", "社會消費品零售總額371495億元")(path)),
+         "most likely a typo in one of its inputs: nbs_physical_goods_online_retail_2023",
+         at(E, check_id="physical_share_2023"), "status", blame=E, lines_before=4, stage="audit"),
+    Case("audit_expectation_contradicts_result", E,
+         set_cell("status", "consistent", check_id="licence_holder"),
+         "came out inconsistent", at(E, check_id="licence_holder"), "status"),
+    Case("audit_expectation_missing", E, drop_row(check_id="douyin_dau"),
+         "'douyin_dau' has no reviewed status", None, "check_id"),
+    Case("audit_expectation_for_unknown_check", E,
+         append_row("ghost_check", "consistent", ""),
+         "no audit check is named 'ghost_check'", 34, "check_id"),
+    Case("audit_expectation_unknown_status", E,
+         set_cell("status", "ok", check_id="douyin_dau"),
+         "status must be consistent", at(E, check_id="douyin_dau"), "status"),
+    # ---- dates after the day the file was read (sources.yaml) ----------------------
+    Case("series_period_after_retrieval", S,
+         set_cell("period", "2062-06", series_id="cnnic_internet_users", period="2016-06"),
+         "period 2062-06 begins after 2026-11-25, the day this file was read",
+         at(S, series_id="cnnic_internet_users", period="2016-06"), "period"),
+    Case("facts_date_after_retrieval", F,
+         set_cell("date", "2027-10-20", fact_id="douyinpay_picc_guarantee"),
+         "date 2027-10-20 begins after 2026-11-25", at(F, fact_id="douyinpay_picc_guarantee"), "date"),
+    Case("resolution_after_retrieval", R,
+         set_cell("period", "2028-08", stat_id="douyin_dau"),
+         "period 2028-08 begins after 2026-11-25", at(R, stat_id="douyin_dau"), "period"),
 ]
 
 
@@ -492,7 +640,7 @@ def test_case_ids_are_unique():
 def test_bad_input_stops_the_step(work: Path, case: Case):
     raw = work / "raw"
     case.mutate(raw / case.edit)
-    stage = STEP_OF[case.edit]
+    stage = case.stage or STEP_OF[case.edit]
     out = work / "processed" / OUTPUT_OF[stage]
 
     with pytest.raises(InputError) as info:
@@ -510,7 +658,7 @@ def test_bad_input_stops_the_step(work: Path, case: Case):
         assert ", row " not in message.split(": ")[0], message
     else:
         assert err.row == row, message
-        assert f"row {row} (line {row + 1})" in message, message
+        assert f"row {row} (line {row + 1 + case.lines_before})" in message, message
 
     if case.column is None:
         assert err.column is None, message
@@ -522,12 +670,13 @@ def test_bad_input_stops_the_step(work: Path, case: Case):
 
     assert not out.exists(), "a failing step must not leave an output file"
     leftovers = os.listdir(out.parent) if out.parent.exists() else []
-    assert leftovers == [], f"half-written files left behind: {leftovers}"
+    earlier = {OUTPUT_OF[s] for s in ("cited", "timeline", "series", "facts")} if stage == "audit" else set()
+    assert set(leftovers) <= earlier, f"half-written files left behind: {leftovers}"
 
 
 # --------------------------------------------------------------------------- positive controls
 
-@pytest.mark.parametrize("stage", ["cited", "timeline", "series"])
+@pytest.mark.parametrize("stage", ["cited", "timeline", "series", "facts", "audit"])
 def test_unmodified_copy_builds(work: Path, stage: str):
     """The cases fail because of their corruption, not because of the fixture."""
     out = run(stage, work)
@@ -545,6 +694,72 @@ def test_utf8_bom_is_accepted(work: Path, stage: str, file: str):
     out = run(stage, work)
     assert out.read_bytes() == plain
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def reorder_columns(path: Path) -> None:
+    header, rows = rows_of(path)
+    order = list(reversed(range(len(header))))
+    write_rows(path, [header[i] for i in order], [[r[i] for i in order] for r in rows])
+
+
+def append_text(text: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        with path.open("a", encoding="utf-8", newline="") as f:
+            f.write(text)
+    return mutate
+
+
+def pad_header_cell(column: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        head, rest = text.split("\n", 1)
+        cells = head.split(",")
+        cells[cells.index(column)] = f" {column} "
+        path.write_text(",".join(cells) + "\n" + rest, encoding="utf-8")
+    return mutate
+
+
+def pad_cell(column: str, **match: str) -> Mutation:
+    def mutate(path: Path) -> None:
+        header, rows = rows_of(path)
+        hit = next(r for r in rows if all(r[header.index(k)] == v for k, v in match.items()))
+        hit[header.index(column)] = f"  {hit[header.index(column)]} "
+        write_rows(path, header, rows)
+    return mutate
+
+
+HARMLESS = [
+    ("reordered_columns", C, reorder_columns),
+    ("reordered_columns_timeline", T, reorder_columns),
+    ("reordered_columns_public_series", S, reorder_columns),
+    ("reordered_columns_resolutions", R, reorder_columns),
+    ("trailing_line_of_spaces", C, append_text("   \n")),
+    ("second_trailing_newline", S, append_text("\n")),
+    ("trailing_blank_lines_and_tabs", T, append_text("\n\t\n \n")),
+    ("comment_line_at_top", C, insert_line(0, "# curated by hand; see data/README.md")),
+    ("comment_line_inside", S, insert_line(7, "# the next rows are from CNNIC")),
+    ("comment_line_at_end", D, append_text("# end of table\n")),
+    ("header_cell_with_spaces", C, pad_header_cell("note")),
+    ("cell_with_surrounding_spaces", C, pad_cell("unit_printed", stat_id="nbs_online_retail_2023")),
+]
+
+
+@pytest.mark.parametrize(("file", "mutate"), [(f, m) for _, f, m in HARMLESS],
+                         ids=[i for i, _, _ in HARMLESS])
+def test_harmless_edit_is_accepted(work: Path, file: str, mutate: Mutation):
+    """Column order, trailing blank lines and spaces, '#' comment lines and padded
+    cells change nothing: the step writes the same bytes as for the unmodified file."""
+    stage = STEP_OF[file]
+    plain = run(stage, work).read_bytes()
+    mutate(work / "raw" / file)
+    assert run(stage, work).read_bytes() == plain
+
+
+def test_padded_header_cell_is_reported_in_the_log(work: Path, caplog):
+    pad_header_cell("note")(work / "raw" / C)
+    with caplog.at_level("WARNING", logger="analysis"):
+        run("cited", work)
+    assert "header cell ' note ' read as 'note'" in caplog.text
 
 
 def test_crlf_line_endings_are_accepted(work: Path):
@@ -581,3 +796,125 @@ def test_error_lists_further_failures(work: Path):
     assert info.value.row == first
     assert f"row {second}, column 'unit_printed'" in str(info.value)
     assert "京元" in str(info.value)
+
+
+# --------------------------------------------------------------------------- YAML inputs
+
+SOURCES = "sources.yaml"
+CONFIG = ROOT / "config" / "config.yaml"
+CONFIG_SCHEMA = ROOT / "config" / "config.schema.yaml"
+
+
+@dataclass(frozen=True)
+class YamlCase:
+    id: str
+    file: str                 # "sources.yaml" (in the raw copy) or "config.yaml"
+    mutate: Mutation
+    fragment: str
+    line: int | None = None
+    key: str | None = None
+
+
+def set_text(old: str, new: str, count: int = 1) -> Mutation:
+    """Replace the first ``count`` occurrences of ``old``."""
+    def mutate(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return mutate
+
+
+def drop_entry(name: str) -> Mutation:
+    """Delete the block of one sources.yaml entry (its key line and indented lines)."""
+    def mutate(path: Path) -> None:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        start = lines.index(f"{name}:")
+        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+        path.write_text("\n".join(lines[:start] + lines[end:]), encoding="utf-8")
+    return mutate
+
+
+def _line(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+SOURCES_FILE = RAW / SOURCES
+FIRST_RETRIEVED = _line(SOURCES_FILE, "retrieved:")
+
+YAML_CASES = [
+    YamlCase("sources_date_in_the_future", SOURCES, set_text("retrieved: 2026-11-25", "retrieved: 2062-11-25"),
+             "is after today", FIRST_RETRIEVED, "seed_paper.zh.txt.retrieved"),
+    YamlCase("sources_date_with_slashes", SOURCES, set_text("retrieved: 2026-11-25", "retrieved: 2026/11/25"),
+             "'2026/11/25' is not an ISO date", FIRST_RETRIEVED, "seed_paper.zh.txt.retrieved"),
+    YamlCase("sources_impossible_date", SOURCES, set_text("retrieved: 2026-11-25", "retrieved: 2026-02-30"),
+             "is not an ISO date", FIRST_RETRIEVED, "seed_paper.zh.txt.retrieved"),
+    YamlCase("sources_empty_file", SOURCES, write_text(""), "the file is empty"),
+    YamlCase("sources_not_a_mapping", SOURCES, write_text("- a\n- b\n"), "one entry per raw file", 1),
+    YamlCase("sources_entry_misspelt", SOURCES, set_text("timeline_events.csv:", "timeline_event.csv:"),
+             "did you mean 'timeline_events.csv'", _line(SOURCES_FILE, "timeline_events.csv:"),
+             "timeline_event.csv"),
+    YamlCase("sources_entry_deleted", SOURCES, drop_entry("reference_facts.csv"),
+             "reference_facts.csv has no entry", None, "reference_facts.csv"),
+    YamlCase("sources_entry_without_units", SOURCES, set_text("  units: ISO periods\n", ""),
+             "'units' is a required property", _line(SOURCES_FILE, "period_resolutions.csv:"),
+             "period_resolutions.csv"),
+    YamlCase("sources_unknown_key", SOURCES, set_text("  units: ISO periods\n", "  units: ISO periods\n  licence: CC0\n"),
+             "unknown key 'licence'", _line(SOURCES_FILE, "units: ISO periods") + 1,
+             "period_resolutions.csv.licence"),
+    YamlCase("sources_repeated_key", SOURCES, set_text("  units: ISO periods\n", "  units: ISO periods\n  units: ISO\n"),
+             "'units' appears twice", _line(SOURCES_FILE, "units: ISO periods") + 1, "units"),
+    YamlCase("sources_syntax_error", SOURCES, set_text("  title: Every dated event", '  title: "Every dated event'),
+             "not valid YAML", None),
+    YamlCase("config_duplicate_fonts_block", "config.yaml",
+             append_text('\nfonts:\n  cjk_sans: "Noto Sans CJK SC"\n  cjk_serif: "DejaVu Serif"\n'),
+             "'fonts' appears twice", len(CONFIG.read_text(encoding="utf-8").splitlines()) + 2, "fonts"),
+    YamlCase("config_syntax_error", "config.yaml", set_text("  engine: auto", "  engine: auto\n   bad: ["),
+             "not valid YAML", _line(CONFIG, "engine: auto") + 1),
+    YamlCase("config_wrong_type", "config.yaml",
+             set_text('cjk_sans: "Noto Sans CJK SC"', "cjk_sans: 12"),
+             "12 is not of type 'string'", _line(CONFIG, "cjk_sans:"), "fonts.cjk_sans"),
+    YamlCase("config_misspelt_key", "config.yaml", set_text("render:", "rendr:"),
+             "unknown key 'rendr'", _line(CONFIG, "render:"), "rendr"),
+    YamlCase("config_language_the_paper_lacks", "config.yaml",
+             set_text("languages: [zh, en]", "languages: [en]"),
+             "['en'] is too short", _line(CONFIG, "languages:"), "paper.languages"),
+]
+
+
+@pytest.fixture
+def raw_only(tmp_path: Path) -> Path:
+    """A private copy of data/raw alone (every file there needs a sources.yaml entry)."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", YAML_CASES, ids=[c.id for c in YAML_CASES])
+def test_bad_yaml_input_is_named_by_file_line_and_key(raw_only: Path, case: YamlCase):
+    from analysis import startup
+
+    work = raw_only
+    if case.file == SOURCES:
+        path = work / "raw" / SOURCES
+        check = lambda: startup.check_sources(path)  # noqa: E731
+    else:
+        path = work / "config.yaml"
+        shutil.copy(CONFIG, path)
+        check = lambda: startup.check_config(path, CONFIG_SCHEMA)  # noqa: E731
+    case.mutate(path)
+    with pytest.raises(InputError) as info:
+        check()
+    err, message = info.value, str(info.value)
+    assert message.startswith((f"{path}, ", f"{path}: ")), message
+    assert case.fragment in message, message
+    if case.line is not None:
+        assert err.line == case.line and f", line {case.line}" in message, message
+    if case.key is not None:
+        assert err.key == case.key and f"key '{case.key}'" in message, message
+
+
+def test_shipped_yaml_inputs_pass(raw_only: Path):
+    from analysis import startup
+
+    startup.check_sources(raw_only / "raw" / SOURCES)
+    startup.check_config(CONFIG, CONFIG_SCHEMA)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,84 @@ def test_lint_is_clean():
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert "Lints for" not in out, out[-3000:]
+
+
+def test_build_metadata_is_not_tracked():
+    """`pip install -e .` (tools/setup-env) rewrites *.egg-info: a fresh clone must stay clean."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split("\n")
+    assert [f for f in tracked if ".egg-info/" in f] == []
+    probe = "douyin_pay_paper.egg-info/SOURCES.txt"
+    ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", probe], cwd=ROOT)
+    assert ignored.returncode == 0, f"{probe} is not git-ignored"
+
+
+def test_font_without_chinese_glyphs_names_its_key():
+    """A serif without CJK glyphs used to fall back silently to the Japanese face."""
+    with pytest.raises(FontNotFoundError) as err:
+        find_font_file("DejaVu Sans", config_key="fonts.cjk_serif")  # bundled with matplotlib
+    assert "'DejaVu Sans' (config key fonts.cjk_serif) has no glyphs for Chinese" in str(err.value)
+
+
+def test_font_dirs_names_the_key_of_the_missing_font():
+    from analysis.fonts import font_dirs
+
+    config = _config()["fonts"]
+    with pytest.raises(FontNotFoundError, match=r"\(config key fonts.cjk_serif\)"):
+        font_dirs({**config, "cjk_serif": "No Such Serif SC"})
+
+
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="no fontconfig: the jobs check the fonts")
+@pytest.mark.parametrize(("key", "family", "fragment"), [
+    ("cjk_serif", "No Such Serif SC", "'No Such Serif SC' (config key fonts.cjk_serif) is not installed"),
+    ("cjk_serif", "DejaVu Sans", "'DejaVu Sans' (config key fonts.cjk_serif) has no glyphs for Chinese"),
+    ("cjk_sans", "DejaVu Sans", "'DejaVu Sans' (config key fonts.cjk_sans) has no glyphs for Chinese"),
+])
+def test_startup_font_check_names_the_right_key(key, family, fragment):
+    from analysis.fonts import check_configured
+
+    if "DejaVu" in family and not subprocess.run(["fc-list", f":family={family}", "family"],
+                                                 capture_output=True, text=True).stdout.strip():
+        pytest.skip(f"fontconfig does not know {family}")
+    with pytest.raises(FontNotFoundError) as err:
+        check_configured({**_config()["fonts"], key: family})
+    assert fragment in str(err.value)
+
+
+def test_startup_font_check_accepts_the_shipped_fonts():
+    from analysis.fonts import check_configured
+
+    check_configured(_config()["fonts"])
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), [
+    ("config/config.yaml", "\nrender:", '\nfonts:\n  cjk_sans: "Noto Sans CJK SC"\n  cjk_serif: "DejaVu Sans"\nrender:',
+     "config/config.yaml, line 16, key 'fonts': 'fonts' appears twice (lines 9 and 16)"),
+    ("data/raw/sources.yaml", "retrieved: 2026-11-25", "retrieved: 2062-11-25",
+     "data/raw/sources.yaml, line 7, key 'seed_paper.zh.txt.retrieved': retrieved 2062-11-25 is after today"),
+])
+def test_snakemake_stops_at_start_with_one_message(tmp_path, file, old, new, message):
+    """What the user sees: our message, no traceback, exit status 1, no job run."""
+    from tests.conftest import copy_repo
+
+    repo = copy_repo(tmp_path / "repo")
+    path = repo / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--dry-run"], cwd=repo,
+                          capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out[-2000:]
+    assert message in out, out[-2000:]
+    assert "Traceback" not in out and 'File "' not in out, out[-2000:]
+
+
+def test_repeated_key_in_a_configfile_given_on_the_command_line(tmp_path):
+    from analysis import startup
+    from analysis.errors import InputError
+
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("render:\n  engine: auto\nrender:\n  engine: fallback\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"extra.yaml, line 3, key 'render': 'render' appears twice"):
+        startup.check_config(ROOT / "config/config.yaml", ROOT / "config/config.schema.yaml", [extra])

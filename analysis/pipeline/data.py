@@ -5,10 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis import fileio
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 log = logging.getLogger(__name__)
+
+
+def _check_dates(inp: Mapping[str, str], checks: list[tuple["pd.DataFrame", str, list[str]]]) -> None:
+    """Dates and periods of each raw table must not begin after the day the table was
+    read (``inp["sources"]``, data/raw/sources.yaml; skipped when not given)."""
+    from analysis import sources
+    from analysis.tables import check_not_after
+
+    if "sources" not in inp:
+        return
+    for df, path, columns in checks:
+        day = sources.retrieved(inp["sources"], Path(path).name)
+        check_not_after(df, columns, day, path, f"the day this file was read ({inp['sources']})")
 
 
 def cited_statistics(inp: Mapping[str, str], out: str) -> None:
@@ -21,6 +38,8 @@ def cited_statistics(inp: Mapping[str, str], out: str) -> None:
     seed = Path(inp["seed"]).read_text(encoding="utf-8")
     df = cited.clean(raw, resolutions, derived, seed,
                      {"raw": inp["raw"], "resolutions": inp["resolutions"], "derived": inp["derived"]})
+    _check_dates(inp, [(raw, inp["raw"], ["period"]), (resolutions, inp["resolutions"], ["period"]),
+                       (derived, inp["derived"], ["period"])])
     fileio.write_csv(df, out)
     log.info("%d statistics (%d derived) -> %s", len(df), int(df["derived"].sum()), out)
 
@@ -29,8 +48,9 @@ def timeline(inp: Mapping[str, str], out: str) -> None:
     from analysis import timeline as tl
     from analysis.tables import read_csv
 
-    df = tl.clean(read_csv(inp["raw"], tl.RAW_COLUMNS), Path(inp["seed"]).read_text(encoding="utf-8"),
-                  inp["raw"])
+    raw = read_csv(inp["raw"], tl.RAW_COLUMNS)
+    df = tl.clean(raw, Path(inp["seed"]).read_text(encoding="utf-8"), inp["raw"])
+    _check_dates(inp, [(raw, inp["raw"], ["date", "date_end"])])
     fileio.write_csv(df, out)
     log.info("%d events -> %s", len(df), out)
 
@@ -40,7 +60,9 @@ def public_series(inp: Mapping[str, str], out: str) -> None:
     from analysis.tables import read_csv
 
     keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
-    df = series.clean(read_csv(inp["raw"], series.RAW_COLUMNS), keys, inp["raw"])
+    raw = read_csv(inp["raw"], series.RAW_COLUMNS)
+    df = series.clean(raw, keys, inp["raw"])
+    _check_dates(inp, [(raw, inp["raw"], ["period"])])
     fileio.write_csv(df, out)
     log.info("%d rows in %d series -> %s", len(df), df["series_id"].nunique(), out)
 
@@ -50,7 +72,9 @@ def reference_facts(inp: Mapping[str, str], out: str) -> None:
     from analysis.tables import read_csv
 
     keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
-    df = audit.clean_facts(read_csv(inp["raw"], audit.FACT_COLUMNS), keys, inp["raw"])
+    raw = read_csv(inp["raw"], audit.FACT_COLUMNS)
+    df = audit.clean_facts(raw, keys, inp["raw"])
+    _check_dates(inp, [(raw, inp["raw"], ["date"])])
     fileio.write_csv(df, out)
     log.info("%d reference facts -> %s", len(df), out)
 
@@ -59,6 +83,7 @@ def consistency_audit(inp: Mapping[str, str], out: str) -> None:
     import pandas as pd
 
     from analysis import audit
+    from analysis.tables import read_csv
 
     ev = audit.Evidence(
         cited=pd.read_csv(inp["cited"], dtype={"period": str}, keep_default_na=False,
@@ -69,6 +94,7 @@ def consistency_audit(inp: Mapping[str, str], out: str) -> None:
             value_std=lambda d: pd.to_numeric(d["value_std"], errors="coerce")),
     )
     df = audit.run_audit(ev)
+    audit.check_expectations(df, read_csv(inp["expected"], audit.EXPECTATION_COLUMNS), inp["expected"])
     fileio.write_csv(df, out)
     counts = df["status"].value_counts().to_dict()
     log.info("%d checks %s -> %s", len(df), counts, out)

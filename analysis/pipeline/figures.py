@@ -22,7 +22,8 @@ def make_figure(name: str, inp: Mapping[str, Any], out: Mapping[str, str], log_p
                 cjk_font: str, langs: tuple[str, ...]) -> None:
     from analysis import figures, joblog, plotting
 
-    with joblog.job_log(log_path, f"figure[{name}]") as jlog:
+    outputs = list(out.values()) if isinstance(out, dict) else list(out)
+    with joblog.job_log(log_path, f"figure[{name}]", outputs) as jlog:
         fig_module = figures.module(name)
         data = fig_module.load({key: inp[key] for key in figures.declaration(name)["inputs"]})
         texts: dict[str, Any] = {}

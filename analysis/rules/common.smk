@@ -2,6 +2,7 @@
 # imported) so that parsing the workflow stays as fast as a Snakemake no-op.
 
 LANGS = config["paper"]["languages"]
+FORMATS = ["html", "pdf"]
 TABLES = ["cited_statistics", "audit", "data_sources", "models"]
 
 
@@ -95,3 +96,32 @@ def figure_inputs(wildcards):
               for key, path in declared.items()}
     return {**inputs, "style": "analysis/style/paper.mplstyle",
             "code": FIGURE_SHARED_CODE + [f"analysis/figures/{wildcards.figure}.py"]}
+
+
+def all_targets(wildcards):
+    """Every file the rules write (processed tables, model cards, figures, documents),
+    read off the rules themselves, so that a missing or partial output is rebuilt
+    whichever rule writes it. Wildcards take their configured values."""
+    from snakemake.io import get_wildcard_names, strip_wildcard_constraints
+
+    values = {"lang": LANGS, "ext": FORMATS, "figure": FIGURES}
+    targets = set()
+    for r in workflow.rules:
+        if r.name == "all":
+            continue
+        for output in r.output:
+            pattern = strip_wildcard_constraints(output)
+            names = get_wildcard_names(pattern)
+            unknown = sorted(names - values.keys())
+            if unknown:
+                raise WorkflowError(f"the output {pattern} of '{r.name}' has wildcard(s) {unknown} "
+                                    "without known values; add them in all_targets (common.smk)")
+            targets.update(expand(pattern, **{n: values[n] for n in names}) if names else [pattern])
+    return sorted(targets)
+
+
+# Scratch a killed job can leave that no job can claim by its name (a render's
+# .typ beside a document below the project folder, the mediabag of a render
+# that extracted images): removed when a run starts (onstart), unless another
+# run of this workflow is going on here.
+SCRATCH = ["paper/**/.*.quarto-render.typ", "paper/*_files/mediabag"]

@@ -7,7 +7,8 @@ rule cited_statistics:
         resolutions="data/raw/period_resolutions.csv",
         derived="data/raw/derived_statistics.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("cited", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("cited", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/cited_statistics.csv",
     log:
@@ -19,7 +20,7 @@ rule cited_statistics:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.cited_statistics(input, output[0])
 
 
@@ -27,7 +28,8 @@ rule timeline:
     input:
         raw="data/raw/timeline_events.csv",
         seed="data/raw/seed_paper.zh.txt",
-        code=lib("timeline", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("timeline", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/timeline.csv",
     log:
@@ -39,7 +41,7 @@ rule timeline:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.timeline(input, output[0])
 
 
@@ -47,7 +49,8 @@ rule public_series:
     input:
         raw="data/raw/public_series.csv",
         bib="paper/references.bib",
-        code=lib("series", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("series", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/public_series.csv",
     log:
@@ -59,7 +62,7 @@ rule public_series:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.public_series(input, output[0])
 
 
@@ -67,7 +70,8 @@ rule reference_facts:
     input:
         raw="data/raw/reference_facts.csv",
         bib="paper/references.bib",
-        code=lib("audit", "series", "units", "tables", "pipeline/data"),
+        sources="data/raw/sources.yaml",
+        code=lib("audit", "cited", "series", "quotes", "units", "tables", "sources", "pipeline/data"),
     output:
         "data/processed/reference_facts.csv",
     log:
@@ -79,7 +83,7 @@ rule reference_facts:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.reference_facts(input, output[0])
 
 
@@ -89,7 +93,8 @@ rule consistency_audit:
         timeline="data/processed/timeline.csv",
         series="data/processed/public_series.csv",
         facts="data/processed/reference_facts.csv",
-        code=lib("audit", "pipeline/data"),
+        expected="data/expected_audit.csv",
+        code=lib("audit", "tables", "pipeline/data"),
     output:
         "data/processed/audit.csv",
     log:
@@ -101,5 +106,5 @@ rule consistency_audit:
         from analysis import joblog
         from analysis.pipeline import data as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.consistency_audit(input, output[0])

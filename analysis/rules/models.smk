@@ -42,7 +42,7 @@ rule gmv_models:
         from analysis import joblog
         from analysis.pipeline import models as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.gmv_models(input, output, params.models)
 
 
@@ -70,7 +70,7 @@ rule payment_fees:
         from analysis import joblog
         from analysis.pipeline import models as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.payment_fees(input, output, params.draws, params.rates)
 
 
@@ -99,5 +99,5 @@ rule forecasts_and_values:
         from analysis import joblog
         from analysis.pipeline import models as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.forecasts_and_values(input, output, params.models)

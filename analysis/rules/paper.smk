@@ -25,7 +25,7 @@ rule paper_variables:
         from analysis import joblog
         from analysis.pipeline import paper as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.paper_variables(input, output, params.author, params.langs)
 
 
@@ -60,7 +60,7 @@ rule paper_tables:
         from analysis import joblog
         from analysis.pipeline import paper as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.paper_tables(input, output, params.repository)
 
 
@@ -82,7 +82,7 @@ rule paper_sections:
         from analysis import joblog
         from analysis.pipeline import paper as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.paper_sections(input.sections, output[0])
 
 
@@ -101,7 +101,7 @@ rule stage_figure:
     run:
         from analysis import fileio, joblog
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             fileio.copy_file(input[0], output[0])
 
 
@@ -132,5 +132,5 @@ rule paper:
         from analysis import joblog
         from analysis.pipeline import paper as step
 
-        with joblog.job_log(log[0], rule):
+        with joblog.job_log(log[0], rule, output):
             step.paper(input, output[0], params)

@@ -1,0 +1,100 @@
+"""``data/raw/sources.yaml``: the provenance of every raw input, and the data
+vintage it defines (the latest ``retrieved`` date, which dates the paper).
+
+The file is validated before anything uses it: its schema
+(``data/sources.schema.yaml``), ISO dates that are not in the future, one entry
+for every file in ``data/raw/`` and no entry without its file. Every message
+names the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+
+from analysis import yamlfiles
+from analysis.errors import InputError
+
+SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sources.schema.yaml"
+IGNORED = ("sources.yaml",)  # the file itself
+
+
+def raw_files(raw_dir: str | Path) -> list[str]:
+    """The files of ``raw_dir`` that need provenance (hidden files and backups aside)."""
+    return sorted(p.name for p in Path(raw_dir).iterdir()
+                  if p.is_file() and not p.name.startswith(".") and not p.name.endswith("~")
+                  and p.name not in IGNORED)
+
+
+def _load(path: Path) -> tuple[dict, object]:
+    data, node = yamlfiles.load(path, dates_as_text=True)
+    if data is None:
+        raise InputError(path, "the file is empty: it needs one entry (title, source, retrieved, "
+                               "units) for each file in its folder")
+    if not isinstance(data, dict):
+        raise InputError(path, "expected one entry per raw file (file name: title, source, "
+                               "retrieved, units)", line=1)
+    return data, node
+
+
+def _retrieval_dates(data: dict, node, path: Path, today: dt.date | None) -> dict[str, dt.date]:
+    """Each entry's ``retrieved`` date: an ISO date, not after today."""
+    today = today or dt.date.today()
+    dates = {}
+    for name, entry in data.items():
+        value = entry.get("retrieved") if isinstance(entry, dict) else None
+        where = {"line": yamlfiles.line_of(node, [name, "retrieved"]), "key": f"{name}.retrieved"}
+        if value is None:
+            raise InputError(path, "no 'retrieved' date (an ISO date such as 2026-11-25)", **where)
+        try:
+            if not (isinstance(value, str) and len(value) == 10):
+                raise ValueError
+            retrieved = dt.date.fromisoformat(value)
+        except ValueError:
+            raise InputError(path, f"retrieved {value!r} is not an ISO date such as 2026-11-25 "
+                                   "(year-month-day, with dashes)", **where) from None
+        if retrieved > today:
+            raise InputError(path, f"retrieved {value} is after today ({today}): a file cannot have "
+                                   f"been read in the future (it would date the paper {retrieved.year})",
+                             **where)
+        dates[name] = retrieved
+    return dates
+
+
+def load(path: str | Path, today: dt.date | None = None) -> dict[str, dict[str, str]]:
+    """Validated entries of ``sources.yaml`` (file name → title, source, retrieved, units):
+    the schema, the dates, and one entry for each file of its folder."""
+    path = Path(path)
+    data, node = _load(path)
+    _retrieval_dates(data, node, path, today)
+    yamlfiles.validate(data, node, yamlfiles.load_schema(SCHEMA), path)
+    files = raw_files(path.parent)
+    for name in data:
+        if name not in files:
+            close = difflib.get_close_matches(name, files, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise InputError(path, f"the entry '{name}' names no file in {path.parent}{hint}",
+                             line=yamlfiles.line_of(node, [name]), key=name)
+    missing = [f for f in files if f not in data]
+    if missing:
+        raise InputError(path, f"{', '.join(missing)} has no entry: every file in {path.parent} needs "
+                               "its provenance here (title, source, retrieved, units)",
+                         key=missing[0])
+    return data
+
+
+def data_vintage(path: str | Path, today: dt.date | None = None) -> dt.date:
+    """The latest retrieval date of any raw input. Only the dates are checked here (ISO,
+    not in the future); the start-up check (:func:`load`) checks the rest."""
+    path = Path(path)
+    data, node = _load(path)
+    return max(_retrieval_dates(data, node, path, today).values())
+
+
+def retrieved(path: str | Path, name: str, today: dt.date | None = None) -> dt.date:
+    """The day the raw file ``name`` was read (the data vintage if it has no entry)."""
+    path = Path(path)
+    data, node = _load(path)
+    dates = _retrieval_dates(data, node, path, today)
+    return dates.get(name) or max(dates.values())
