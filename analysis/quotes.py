@@ -168,11 +168,15 @@ def _qualifier(text: str, start: int, end: int, number: str) -> tuple[str, str]:
     return words[word], word
 
 
+RANGE_WORDS = {"to", "至", "到", "-", "–", "—", "~", "～", "and"}
+
+
 def readings(quote: str) -> list[Reading]:
     """Every number the quote prints, left to right, with its unit and qualifier."""
     text = normalise(quote)
     out: list[Reading] = []
     pos = 0
+    prev_end = None
     while pos < len(text):
         zero = _longest(text, pos, ZERO_WORDS)
         m_ar = _ARABIC.match(text, pos)
@@ -202,9 +206,15 @@ def readings(quote: str) -> list[Reading]:
             std = currency  # 人民币9012亿 → CNY
         value += extra / factor if extra else 0.0
         qualifier, printed = _qualifier(text, text_start, unit_end if word else end, number)
+        # the second end of a range ("approximately 170 to 180 billion", "约170至180亿")
+        # carries the range's qualifier
+        if (out and qualifier == "exact" and prev_end is not None
+                and text[prev_end:text_start].strip().lower() in RANGE_WORDS):
+            qualifier, printed = out[-1].qualifier, out[-1].qualifier_text
         out.append(Reading(text[text_start:unit_end if word else end].strip(), value, word,
                            factor, std, qualifier, printed))
         pos = unit_end if word else end
+        prev_end = pos
     return out
 
 

@@ -106,3 +106,9 @@ def test_every_row_of_the_data_agrees_with_its_quote(file, quote, value, unit, q
 ])
 def test_periods(quote, periods):
     assert quotes.periods(quote) == periods
+
+
+@pytest.mark.parametrize("quote", ["approximately 170 billion yuan to 180 billion yuan last year",
+                                   "约170亿元至180亿元"])
+def test_both_ends_of_a_range_carry_its_qualifier(quote):
+    assert [r.qualifier for r in quotes.readings(quote)] == ["about", "about"]
