@@ -95,7 +95,8 @@ def test_html_numbered_crossrefs_and_values(builds, lang, word):
     assert values["cite"]["douyin_ecommerce_gmv_cny_last_year_bare"] in flat
     # figures are SVG, embedded, with their alt text
     assert "data:image/svg+xml" in html
-    assert values["fig"]["market_context_retail"]["alt"] in flat
+    texts = yaml.safe_load((builds["a"] / "figures/market_context_retail.text.yml").read_text(encoding="utf-8"))
+    assert f'alt="{texts[lang]["alt"]}"' in flat
     # a link to the other language, a table of contents, a bibliography
     other = "en" if lang == "zh" else "zh"
     assert f'href="paper-{other}.html"' in html
@@ -134,10 +135,17 @@ def test_incremental_rebuilds(builds, tmp_path):
     assert edited != text
     raw.write_text(edited, encoding="utf-8")
     planned = _planned_jobs(repo)
-    assert {"timeline", "figure_douyin_pay_timeline", "paper_variables"} <= planned
-    untouched = ("cited_statistics", "public_series", "reference_facts", "gmv_models", "payment_fees",
-                 "figure_gmv_history_forecast", "figure_payment_fees", "figure_backtest_errors")
+    assert {"timeline", "figure[figure=douyin_pay_timeline]", "paper_variables"} <= planned
+    untouched = ("cited_statistics", "public_series", "reference_facts", "gmv_models", "payment_fees")
     assert not any(job.split("[")[0] in untouched for job in planned), planned
+    assert [job for job in planned if job.startswith("figure[")] == ["figure[figure=douyin_pay_timeline]"]
+    # one figure's module: that figure only
+    _snakemake(repo)
+    module = repo / "analysis/figures/payment_fees.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    planned = _planned_jobs(repo)
+    assert [job for job in planned if job.startswith("figure[")] == ["figure[figure=payment_fees]"], planned
+    assert not any(job.split("[")[0] in untouched + ("timeline",) for job in planned), planned
 
 
 def _pdf_fonts(path: Path) -> set[str]:
