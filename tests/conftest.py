@@ -64,22 +64,27 @@ def builds(tmp_path_factory):
     return {"a": a, "b": b, "offline": offline}
 
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def chromium_path() -> str:
+    path = os.environ.get("PAPER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium is not installed, so the browser tests cannot run. Fix: ./tools/run-tests "
+                    "(installs it), or apt-get install chromium, or set PAPER_CHROMIUM=/path/to/chromium")
+    return path
+
+
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install it (Debian: apt-get install chromium); "
-                    "tools/setup-env does this where it can")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one
+    for the whole session: Playwright's sync API runs once per process."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM,
-            headless=True, args=CHROMIUM_ARGS)
-        yield context
-        context.close()
+    executable = chromium_path()
+    with sync_playwright() as p:
+        # launch() starts Chromium with a fresh temporary profile of its own
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -36,29 +36,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = Path(os.environ.get("PAPER_SCREENSHOTS", ROOT / "tests" / "_artifacts" / "screenshots"))
 AXE = resources.resource("formats", "html", "axe", "axe.min.js")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LANGS = ("zh", "en")
-
-
-def chromium_path() -> str:
-    path = os.environ.get("PAPER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium is not installed, so the browser tests cannot run. Fix: ./tools/run-tests "
-                    "(installs it), or apt-get install chromium, or set PAPER_CHROMIUM=/path/to/chromium")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_path()
-    with sync_playwright() as p:
-        # launch() starts Chromium with a fresh temporary profile of its own
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -318,3 +296,29 @@ def test_value_card_by_keyboard_and_copy(origins_site, browser):
         card.wait_for(state="hidden", timeout=3000)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_number_in_the_paper_shows_where_it_comes_from(site, open_page, lang):
+    """Every value the prose prints carries its origin; pointing at one shows the
+    data row, its source and the seed's own sentence, and a model number shows
+    its model and card."""
+    view = open_page(f"{site}/paper-{lang}.html")
+    values = view.page.locator(".data-value[data-origin]")
+    assert values.count() > 100
+    statistic = view.page.locator('.data-value[data-origin="statistic:douyin_dau"]').first
+    statistic.scroll_into_view_if_needed()
+    statistic.hover()
+    card = view.page.locator(".tippy-box .data-origin-card")
+    card.wait_for(state="visible", timeout=5000)
+    text = card.inner_text()
+    assert "data/processed/cited_statistics.csv#douyin_dau" in text
+    assert "抖音的日活跃用户已达6亿人" in text                     # the seed's own words
+    view.page.mouse.move(0, 0)
+    card.wait_for(state="hidden", timeout=5000)
+    model = view.page.locator('.data-value[data-origin="model:kuaishou_ecommerce_gmv_quarterly"]').first
+    model.scroll_into_view_if_needed()
+    model.hover()
+    card.wait_for(state="visible", timeout=5000)
+    link = card.locator('a[href*="model_cards/kuaishou_ecommerce_gmv_quarterly."]')
+    assert link.count() == 1

@@ -170,11 +170,15 @@ def test_snakemake_report_carries_figure_captions(builds, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     html = report.read_text(encoding="utf-8")
     flat = " ".join(html.replace("\\n", " ").split())  # captions sit in JSON strings
-    for rst in (builds["a"] / "analysis/report").glob("*.rst"):
-        # the report stores captions as escaped HTML in JSON: compare a plain run of words
-        words = " ".join(rst.read_text(encoding="utf-8").split())
+    from analysis import figures
+
+    for name in figures.names():
+        # each figure's caption is its module's docstring; the report stores captions as
+        # escaped HTML in JSON: compare a plain run of words
+        words = " ".join(figures.declaration(name)["doc"].split())
         plain = max(re.findall(r"[A-Za-z][A-Za-z ,]{15,}", words), key=len)[:40]
-        assert plain in flat, rst.name
+        assert plain in flat, name
+        assert f"analysis/figures/{name}.py" in flat
 
 
 def test_rendered_paper_matches_its_snapshot(builds):

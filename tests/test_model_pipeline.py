@@ -212,7 +212,7 @@ def test_adding_a_model_is_one_file_and_one_config_line(tmp_path):
     assert text.count(old) == 1
     config.write_text(text.replace(old, "candidates: [seasonal_trend, seasonal_arima, seasonal_drift]"),
                       encoding="utf-8")
-    targets = ["paper/_generated/models.en.md", "paper/_generated/models.zh.md", "paper/_variables.yml",
+    targets = ["paper/_generated/tables/models.en.md", "paper/_generated/tables/models.zh.md", "paper/_variables.yml",
                "figures/backtest_errors.en.svg"]
     proc = _snakemake(repo, *targets, quiet=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -221,8 +221,8 @@ def test_adding_a_model_is_one_file_and_one_config_line(tmp_path):
     summary = pd.read_csv(processed / "backtest_summary.csv")
     new = summary[(summary["series_id"] == QUARTERLY) & (summary["model"] == "seasonal_drift")]
     assert sorted(new["horizon"]) == [1, 2, 3, 4] and (new["n_scored"] >= 8).all()
-    assert "seasonal naive with drift" in (repo / "paper/_generated/models.en.md").read_text(encoding="utf-8")
-    assert "带漂移的季节朴素法" in (repo / "paper/_generated/models.zh.md").read_text(encoding="utf-8")
+    assert "seasonal naive with drift" in (repo / "paper/_generated/tables/models.en.md").read_text(encoding="utf-8")
+    assert "带漂移的季节朴素法" in (repo / "paper/_generated/tables/models.zh.md").read_text(encoding="utf-8")
     variables = yaml.safe_load((repo / "paper/_variables.yml").read_text(encoding="utf-8"))
     assert "mase_seasonal_drift" in variables["en"]["model"]["ks_quarterly"]
     assert "seasonal naive with drift" in variables["en"]["model"]["ks_quarterly"]["candidates"]

@@ -131,7 +131,7 @@ def test_startup_font_check_accepts_the_shipped_fonts():
 
 @pytest.mark.parametrize(("file", "old", "new", "message"), [
     ("config/config.yaml", "\nrender:", '\nfonts:\n  cjk_sans: "Noto Sans CJK SC"\n  cjk_serif: "DejaVu Sans"\nrender:',
-     "config/config.yaml, line 16, key 'fonts': 'fonts' appears twice (lines 9 and 16)"),
+     "config/config.yaml, line {second}, key 'fonts': 'fonts' appears twice (lines {first} and {second})"),
     ("data/raw/sources.yaml", "retrieved: 2026-11-25", "retrieved: 2062-11-25",
      "data/raw/sources.yaml, line 7, key 'seed_paper.zh.txt.retrieved': retrieved 2062-11-25 is after today"),
 ])
@@ -143,7 +143,11 @@ def test_snakemake_stops_at_start_with_one_message(tmp_path, file, old, new, mes
     path = repo / file
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    edited = text.replace(old, new, 1)
+    path.write_text(edited, encoding="utf-8")
+    lines = edited.split("\n")
+    fonts = [i + 1 for i, line in enumerate(lines) if line == "fonts:"]
+    message = message.format(first=fonts[0], second=fonts[-1]) if len(fonts) == 2 else message
     proc = subprocess.run([sys.executable, "-m", "snakemake", "--dry-run"], cwd=repo,
                           capture_output=True, text=True)
     out = proc.stdout + proc.stderr

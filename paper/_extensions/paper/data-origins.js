@@ -55,6 +55,7 @@
     head.appendChild(el("code", { class: "data-origin-id", title: w.row }, origin.id || id));
     box.appendChild(head);
     if (origin.label) box.appendChild(el("div", { class: "data-origin-title" }, origin.label));
+    if (origin.row) box.appendChild(row(w.row, el("code", { class: "data-origin-row-id" }, origin.row)));
     if (origin.source && (origin.source.title || origin.source.url)) {
       const title = origin.source.title || origin.source.url;
       const content = origin.source.url ? link(origin.source.url, title) : el("span", {}, title);
