@@ -51,6 +51,62 @@ def render_times(repo: Path) -> list[tuple[str, float, float]]:
     return rows
 
 
+def preview_latency(repo: Path, repeat: int) -> tuple[float, float] | None:
+    """Seconds from saving a one-paragraph edit to the page showing it in a
+    headless browser (tools/preview), and the bare render of that HTML (pandoc
+    with Quarto's filters) the preview logged for the same edit. None without
+    Chromium."""
+    import socket
+
+    from tests.conftest import CHROMIUM_ARGS, chromium_path
+
+    try:
+        executable = chromium_path()
+    except BaseException:  # noqa: BLE001 - pytest.fail outside pytest
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = repo / "preview.log"
+    with log_path.open("w") as log_file:
+        proc = subprocess.Popen([sys.executable, "-m", "analysis.preview", "en", "--no-browser",
+                                 "--port", str(port)], cwd=repo, stdout=log_file, stderr=subprocess.STDOUT)
+    latencies, bare = [], []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            url = f"http://127.0.0.1:{port}/paper-en.html"
+            for _ in range(600):
+                try:
+                    if page.goto(url).ok and "data-value" in page.content():
+                        break
+                except Exception:  # noqa: BLE001 - not up yet
+                    pass
+                time.sleep(0.2)
+            section = sorted((repo / "paper/sections/en").glob("*.qmd"))[0]
+            for i in range(repeat):
+                marker = f"Benchmark sentence {time.time_ns()}."
+                logged = log_path.read_text().count("timings paper-en.qmd")
+                start = time.perf_counter()
+                section.write_text(section.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+                page.wait_for_selector(f"text={marker}", timeout=120_000)
+                latencies.append(time.perf_counter() - start)
+                for _ in range(100):
+                    lines = re.findall(r"timings paper-en\.qmd: pandoc ([\d.]+) s", log_path.read_text())
+                    if len(lines) > logged:
+                        bare.append(float(lines[-1]))
+                        break
+                    time.sleep(0.05)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return statistics.median(latencies), statistics.median(bare)
+
+
 def median_of(n: int, fn) -> float:
     return statistics.median(fn() for _ in range(n))
 
@@ -88,6 +144,7 @@ def main() -> None:
             return timed(SNAKEMAKE, repo)
 
         edit = median_of(args.repeat, prose_edit)
+        preview = preview_latency(repo, args.repeat)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -105,6 +162,13 @@ def main() -> None:
     print(f"\n{'document':<18}{'bare render':>12}{'build job':>11}  (pandoc + Quarto filters [+ Typst])")
     for name, bare, job in renders:
         print(f"{name:<18}{bare:>11.2f}s{job:>10.2f}s")
+    if preview:
+        latency, bare = preview
+        verdict = "met" if latency <= bare + 0.5 else "MISSED"
+        print(f"\npreview: prose edit visible in the browser after {latency:.2f} s; bare render (pandoc with "
+              f"Quarto's filters) {bare:.2f} s; the loop adds {latency - bare:.2f} s (target ≤ 0.5 s: {verdict})")
+    else:
+        print("\npreview: not measured (no Chromium: apt-get install chromium)")
     print(f"peak memory of any child process: {peak_mb:.0f} MB "
           f"(medians of {args.repeat}; {Path(sys.executable).parent.parent.name} Python)")
 

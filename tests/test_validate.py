@@ -221,3 +221,16 @@ def test_a_failing_validator_never_passes_a_file(tmp_path, monkeypatch, worker, 
         validate.lint([tmp_path / "doc.qmd"])
     assert str(err.value).startswith("Quarto's YAML validator failed: ")
     assert reason in str(err.value)
+
+
+def test_a_file_validated_as_it_is_is_not_validated_again(tmp_path, monkeypatch):
+    """tools/preview re-renders on every edit; the YAML rarely changes."""
+    doc = tmp_path / "doc.qmd"
+    doc.write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
+    calls = []
+    real = validate._lint
+    monkeypatch.setattr(validate, "_lint", lambda paths: calls.append(paths) or real(paths))
+    assert validate.lint([doc]) == [] and validate.lint([doc]) == []
+    assert len(calls) == 1
+    doc.write_text("---\ntitle: T\ntoc: 3\n---\n\nText.\n", encoding="utf-8")   # changed: checked again
+    assert [d.line for d in validate.lint([doc])] == [3] and len(calls) == 2

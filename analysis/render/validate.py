@@ -68,10 +68,30 @@ def _heading(path: Path, row: int, front_matter_end: int) -> str:
     return "Validation of YAML cell metadata failed."
 
 
+# Diagnostics of files already validated in this process, by their content: a
+# warm process (tools/preview) re-renders on every edit, usually of a section,
+# not of the YAML, and Quarto's validator costs about a second to start.
+_SEEN: dict[tuple[str, str], list[Diagnostic]] = {}
+
+
 def lint(paths: list[Path]) -> list[Diagnostic]:
     """Quarto's diagnostics for ``paths`` (``_quarto.yml`` files and documents),
-    from one node process."""
+    from one node process (none when every file was validated before as it is)."""
+    import hashlib
+
     paths = [Path(p).resolve() for p in paths]
+    if not all(p.is_file() for p in paths):
+        return _lint(paths)  # the validator says what is missing
+    keys = [(str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths]
+    if keys and all(k in _SEEN for k in keys):
+        return [d for k in keys for d in _SEEN[k]]
+    found = _lint(paths)
+    for key, path in zip(keys, paths):
+        _SEEN[key] = [d for d in found if d.file == path]
+    return found
+
+
+def _lint(paths: list[Path]) -> list[Diagnostic]:
     if not paths:
         return []
     try:
