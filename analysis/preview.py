@@ -93,8 +93,10 @@ class Preview:
 
         started = time.perf_counter()
         try:
+            # not self-contained: the browser loads the figures and Quarto's
+            # scripts beside the page, which saves the embedding pass on every edit
             render.render(self.root / "paper" / f"paper-{self.lang}.qmd", "html", self.page,
-                          engine=self.engine, strict=True)
+                          metadata={"embed-resources": False}, engine=self.engine, strict=True)
         except render.RenderError as exc:
             fileio.write_text(self.page, error_page(str(exc)))
         self.last_render = time.perf_counter() - started
@@ -124,8 +126,9 @@ def error_page(message: str) -> str:
 
 
 def make_handler(preview: Preview):
-    """Serves ``.preview/`` over ``paper/_output/``, adds the reload script to
-    HTML pages, and streams reload events."""
+    """Serves ``.preview/`` (the page and its libraries), then ``paper/_output/``
+    (the PDF, the other language) and ``paper/`` (the figures the page links),
+    adds the reload script to HTML pages, and streams reload events."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -142,8 +145,17 @@ def make_handler(preview: Preview):
                 self.send_header("Location", f"/paper-{preview.lang}.html")
                 return self.end_headers()
             name = self.path.split("?")[0].lstrip("/")
-            own = preview.out_dir / name
-            source = own if own.is_file() else Path(self.translate_path(self.path))
+            folders = (preview.out_dir, preview.root / "paper" / "_output", preview.root / "paper")
+            source = next((f / name for f in folders if (f / name).is_file()
+                           and (f / name).resolve().is_relative_to(f.resolve())),
+                          Path(self.translate_path(self.path)))
+            if source.suffix != ".html" and source.is_file():
+                body = source.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(source)))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return self.wfile.write(body)
             if source.suffix == ".html" and source.is_file():
                 body = source.read_text(encoding="utf-8")
                 body = body.replace("</body>", RELOAD_SCRIPT + "</body>", 1).encode("utf-8")
