@@ -333,3 +333,17 @@ def test_quarto_warnings_fail_a_strict_build(tmp_path, fake_quarto, monkeypatch)
     with pytest.raises(render.RenderError, match="Unable to resolve crossref @fig-x"):
         render.render(doc, "html", out, strict=True)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("body,message,line", [
+    ("Text.\n\n![x](missing.svg)\n", "file not found", 3),
+    ("Text.\n\n```{=typst}\n#let x = (\n```\n", "unclosed delimiter", 4),
+])
+def test_typst_errors_name_the_section_file_and_line(tmp_path, body, message, line):
+    doc = make_project(tmp_path, "前言\n\n{{< include parts/section.md >}}\n")
+    (doc.parent / "parts" / "section.md").write_text(body, encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    with pytest.raises(render.RenderError) as err:
+        render.render(doc, "typst", out, engine="vendored", strict=True)
+    assert message in str(err.value) and f"parts/section.md:{line}:" in str(err.value)
+    assert not out.exists()

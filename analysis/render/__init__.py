@@ -164,8 +164,13 @@ def _render_vendored(input_path: Path, to: str, output: Path, flags_meta: dict[s
                 fileio.write_text(input_path.with_suffix(".typ"), text)
             with fileio.atomic_path(output) as part:
                 started = time.perf_counter()
-                typst_warnings = [f"typst: {w}" for w in typst.compile_pdf(
-                    text, input_path.parent, project.dir, fmt["metadata"], part, source_date_epoch)]
+                try:
+                    typst_warnings = [f"typst: {w}" for w in typst.compile_pdf(
+                        text, input_path.parent, project.dir, fmt["metadata"], part, source_date_epoch)]
+                except typst.TypstFailure as exc:  # point at the section line the Typst came from
+                    from analysis.render.pandoc import locate
+
+                    raise RenderError(locate(body, input_path, str(exc), exc.source_line)) from None
                 timings["typst"] = time.perf_counter() - started
                 if strict and typst_warnings:  # before the PDF is moved into place
                     raise RenderError(f"{input_path.name} (typst): warnings are errors in this "

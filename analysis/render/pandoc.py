@@ -302,6 +302,8 @@ SUBJECTS = [
     (re.compile(r"Shortcode '([\w.-]+)' not found"), lambda m: rf"\{{\{{<\s*{re.escape(m)}\b"),
     (re.compile(r"(?:crossref|cross-reference:?) '?@?([\w:-]+)"), lambda m: rf"@{re.escape(m)}\b"),
     (re.compile(r"[Cc]itation ([\w:.#$%&+?<>~/-]+) not found"), lambda m: rf"@{re.escape(m)}\b"),
+    (re.compile(r"file not found \(searched at (?:[^)]*/)?([^/)]+)\)"), re.escape),
+    (re.compile(r"[Cc]ould not fetch resource (?:\S*/)?([^\s/:]+)"), re.escape),
 ]
 
 

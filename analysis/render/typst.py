@@ -14,6 +14,22 @@ from analysis.render import resources
 from analysis.render.errors import RenderError
 
 
+class TypstFailure(RenderError):
+    """Typst stopped; ``diagnostic`` is its message with the line of the .typ."""
+
+    def __init__(self, diagnostic: str):
+        super().__init__(f"typst failed:\n{diagnostic}")
+        self.diagnostic = diagnostic
+
+    @property
+    def source_line(self) -> str | None:
+        """The line of Typst source the error points at, as Typst quotes it."""
+        import re
+
+        m = re.search(r"^\s*\d+ │ (.*\S)\s*$", self.diagnostic, re.M)
+        return m.group(1).strip() if m else None
+
+
 def font_paths(metadata: dict, input_dir: Path) -> list[str]:
     configured = metadata.get("font-paths") or []
     configured = configured if isinstance(configured, list) else [configured]
@@ -42,7 +58,7 @@ def compile_pdf(typ: str, input_dir: Path, project_dir: Path, metadata: dict, ou
             source = str(typ_file)
         _, warnings = typst.compile_with_warnings(source, output=str(output), **kwargs)
     except typst.TypstError as exc:
-        raise RenderError(f"typst failed:\n{exc}") from None
+        raise TypstFailure(getattr(exc, "diagnostic", "") or str(exc)) from None
     finally:
         if typ_file is not None:
             typ_file.unlink(missing_ok=True)
