@@ -26,6 +26,7 @@ rule figure:
         cjk_font=config["fonts"]["cjk_sans"],
         langs=LANGS,
         caption=lambda wildcards: figure_declaration(wildcards.figure)["doc"],
+        data=lambda wildcards: sorted(figure_declaration(wildcards.figure)["inputs"].values()),
     resources:
         mem_mb=1500,
         runtime=5,
