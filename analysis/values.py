@@ -453,6 +453,14 @@ def _with(values: dict[str, Any], origin: Origin) -> dict[str, Any]:
 SEED = "data/processed/cited_statistics.csv"
 
 
+def _seed_source(source: str, lang: str) -> str:
+    """'paper, citing X' → 原论文（引X） / the original paper (citing X)."""
+    cited = source.removeprefix("paper, citing ") if source.startswith("paper, citing ") else ""
+    if lang == "zh":
+        return f"原论文（引{cited}）" if cited else "原论文"
+    return f"the original paper (citing {cited})" if cited else "the original paper"
+
+
 @declare("cite", "cited")
 def _cite(d: Data, lang: str) -> dict[str, Any]:
     """The original paper's statistics: each with the seed's own sentence as its quote."""
@@ -461,9 +469,7 @@ def _cite(d: Data, lang: str) -> dict[str, Any]:
     for rec in d.cited.itertuples(index=False):
         origin = Origin(id=f"statistic:{rec.stat_id}", kind="statistic",
                         label=rec.label_zh if lang == "zh" else rec.label_en,
-                        source_title=_pick(lang, "原论文", "the original paper")
-                        + (f"（{rec.source}）" if lang == "zh" and rec.source.startswith("paper, citing")
-                           else f" ({rec.source})" if rec.source.startswith("paper, citing") else ""),
+                        source_title=_seed_source(rec.source, lang),
                         quote=rec.quote_zh, quote_lang="zh-Hans", row=f"{SEED}#{rec.stat_id}")
         for key in (rec.stat_id, f"{rec.stat_id}_bare", f"{rec.stat_id}_period"):
             if key in values:
