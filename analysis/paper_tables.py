@@ -197,12 +197,35 @@ def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
             span += ("至" if lang == "zh" else "–") + format_period(periods[-1], lang)
         statuses = "、".join if lang == "zh" else ", ".join
         status = statuses(STATUS_NAMES[lang][s] for s in sorted(set(grp["status"])))
-        keys = "; ".join(f"@{k}" for k in sorted(set(grp["source_key"])))
-        rows.append([name, span, str(len(grp)), status, f"[{keys}]"])
-    header = (["序列", "时期", "观测数", "性质", "来源"] if lang == "zh"
-              else ["Series", "Period", "Rows", "Status", "Sources"])
-    caption = "补充公开数据序列及其来源" if lang == "zh" else "Supplementary public series and their sources"
-    return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 16])
+        rows.append([name, span, str(len(grp)), status, sources_by_kind(grp, lang)])
+    header = (["序列", "时期", "观测数", "性质", "来源（按类别）"] if lang == "zh"
+              else ["Series", "Period", "Rows", "Status", "Sources, by kind"])
+    caption = ("补充公开数据序列及其来源。来源类别：官方＝发布机构自己的网站；媒体＝新闻机构或专业出版者自己的页面（含知名门户转载的通讯社稿）；"
+               "转载/镜像＝无关网站、聚合站、论坛、博客或文档分享站上的副本，仅在未找到更好副本时使用"
+               if lang == "zh" else
+               "Supplementary public series and their sources. Kinds of source: official = the issuer's own site; "
+               "press = a news organisation's or professional publisher's own page (wire copies on established "
+               "portals included); mirror = a copy on an unrelated site, aggregator, forum, blog or "
+               "document-sharing site, used only where no better copy was found")
+    return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 18])
+
+
+def sources_by_kind(rows: "pd.DataFrame", lang: str) -> str:
+    """The citations of ``rows`` grouped by the kind of each source (official, press, mirror;
+    ``source_kind`` of the processed table), e.g. ``official [@a]; mirror [@b; @c]``."""
+    from analysis.sources import KIND_WORDS, KINDS
+
+    if "source_kind" not in rows:
+        raise KeyError("the processed public_series.csv has no source_kind column: rebuild it")
+    groups = []
+    for kind in KINDS:
+        keys = sorted(set(rows.loc[rows["source_kind"] == kind, "source_key"]))
+        if keys:
+            groups.append(f"{KIND_WORDS[lang][kind]} [{'; '.join(f'@{k}' for k in keys)}]")
+    unknown = sorted(set(rows["source_kind"]) - set(KINDS))
+    if unknown:
+        raise ValueError(f"unknown source kind(s) {unknown} in the processed public_series.csv")
+    return ("；" if lang == "zh" else "; ").join(groups)
 
 
 def model_summary_table(summary: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> str:

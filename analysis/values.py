@@ -516,6 +516,8 @@ def _audit(d: Data, lang: str) -> dict[str, Any]:
 @declare("count", "cited", "timeline", "facts", "series")
 def _count(d: Data, lang: str) -> dict[str, Any]:
     """Sizes of the pipeline's own tables, as the methods section states them."""
+    import pandas as pd
+
     cited, series = d.cited, d.series
     derived = int((cited["derived"].astype(str) == "True").sum())
     counts = {"statistics": (len(cited), SEED), "statistics_derived": (derived, SEED),
@@ -526,9 +528,22 @@ def _count(d: Data, lang: str) -> dict[str, Any]:
               "series_sources": (series["source_key"].nunique(), "data/processed/public_series.csv"),
               "facts": (len(d.facts), "data/processed/reference_facts.csv"),
               "periods_resolved": (int(cited["period_basis"].str.startswith("resolved").sum()), SEED)}
+    # the pages the data rows were read on, by kind (data/raw/sources.yaml): distinct
+    # source_keys of both tables, and the rows that rest on a mirror
+    both = "data/processed/public_series.csv, data/processed/reference_facts.csv"
+    pages = pd.concat([series[["source_key", "source_kind"]], d.facts[["source_key", "source_kind"]]])
+    pages = pages[pages["source_key"].astype(str) != ""]
+    kinds = pages.drop_duplicates("source_key")["source_kind"]
+    pages_label = (f"{both} 中不同来源（source_key）的个数，类别见 data/raw/sources.yaml",
+                   f"distinct sources (source_key) of {both}, kinds from data/raw/sources.yaml")
+    counts["sources"] = (len(kinds), both, *pages_label)
+    for kind in ("official", "press", "mirror"):
+        counts[f"sources_{kind}"] = (int((kinds == kind).sum()), both, *pages_label)
+    counts["source_rows_mirror"] = (int((pages["source_kind"] == "mirror").sum()), both,
+                                    f"{both} 中来源为转载/镜像的行数", f"rows of {both} read on a mirror")
     return {key: Value(str(n), Origin(id=f"count:{key}", kind="count", row=path,
-                                      label=_pick(lang, f"{path} 的行数", f"rows of {path}")))
-            for key, (n, path) in counts.items()}
+                                      label=_pick(lang, *(rest or (f"{path} 的行数", f"rows of {path}")))))
+            for key, (n, path, *rest) in counts.items()}
 
 
 MODEL_GROUPS = {"ks_quarterly": "kuaishou_ecommerce_gmv_quarterly", "ks_annual": "kuaishou_ecommerce_gmv_annual",
