@@ -200,10 +200,10 @@ def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
         rows.append([name, span, str(len(grp)), status, sources_by_kind(grp, lang)])
     header = (["序列", "时期", "观测数", "性质", "来源（按类别）"] if lang == "zh"
               else ["Series", "Period", "Rows", "Status", "Sources, by kind"])
-    caption = ("补充公开数据序列及其来源。来源类别：官方＝发布机构自己的网站；媒体＝新闻机构或专业出版者自己的页面（含知名门户转载的通讯社稿）；"
+    caption = ("补充公开数据序列及其来源。来源类别：官方＝发布机构自己的网站或政府门户网站；媒体＝新闻机构或专业出版者自己的页面（含知名门户转载的通讯社稿）；"
                "转载/镜像＝无关网站、聚合站、论坛、博客或文档分享站上的副本，仅在未找到更好副本时使用"
                if lang == "zh" else
-               "Supplementary public series and their sources. Kinds of source: official = the issuer's own site; "
+               "Supplementary public series and their sources. Kinds of source: official = the issuer's own site or a government portal; "
                "press = a news organisation's or professional publisher's own page (wire copies on established "
                "portals included); mirror = a copy on an unrelated site, aggregator, forum, blog or "
                "document-sharing site, used only where no better copy was found")
