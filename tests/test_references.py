@@ -168,3 +168,13 @@ def test_built_reference_lists_are_clean(builds, lang, heading):
     assert len(html) >= 70 and abs(len(pdf) - len(html)) <= 1, (len(html), len(pdf))
     found = problems(html, lang) + [f"PDF: {p}" for p in problems(pdf, lang, pdf=True)]
     assert found == [], "\n".join(found)
+
+
+def test_no_wrong_ordinal_in_the_raw_data():
+    """The notes and quotes of the raw tables name the CNNIC reports too (42nd, not 42th)."""
+    wrong = []
+    for path in sorted((ROOT / "data" / "raw").glob("*.csv")):
+        text = URL.sub("URL", path.read_text(encoding="utf-8"))
+        wrong += [f"{path.name}: {m.group(0)}" for m in re.finditer(r"\b(\d+)(st|nd|rd|th)\b", text)
+                  if m.group(2) != _ordinal(int(m.group(1)))]
+    assert wrong == []
