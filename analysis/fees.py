@@ -33,8 +33,8 @@ ASSUMPTION = ("Payment-channel fees are proportional to e-commerce GMV of the sa
               "Kuaishou's official e-commerce GMV of the same period.")
 BOUNDS = {"over": "lower_bound", "nearly": "upper_bound", "under": "upper_bound",
           "about": "approximate", "exact": "exact"}
-RATE_COLUMNS = ["stat_id", "period", "resolution", "fees", "fees_qualifier", "derived", "gmv_series_id",
-                "gmv", "rate", "rate_bound", "note"]
+RATE_COLUMNS = ["stat_id", "period", "resolution", "fees", "fees_printed_precision", "fees_qualifier", "derived",
+                "gmv_series_id", "gmv", "rate", "rate_bound", "note"]
 RATE_DISTRIBUTION = ("log(rate) ~ Normal(mean, sd of the observed log rates), truncated below at the lowest "
                      "observed rate (most points are lower bounds: the true rate may be higher, not lower); "
                      "the central rate is the median of this distribution")
@@ -79,7 +79,11 @@ def fee_rates(cited: "pd.DataFrame", gmv: Mapping[str, Mapping[str, float]]) -> 
             note += f"; fees derived: {rec.formula}"
         rows.append({"stat_id": rec.stat_id, "period": period,
                      "resolution": "quarterly" if "Q" in period else "annual",
-                     "fees": float(rec.value_std), "fees_qualifier": rec.qualifier, "derived": derived,
+                     "fees": float(rec.value_std),
+                     # the place value of the last digit the paper printed (16亿元: 1亿元), so
+                     # that a caption prints the fee as the paper did, not to three digits
+                     "fees_printed_precision": float(getattr(rec, "resolution_std", math.nan)),
+                     "fees_qualifier": rec.qualifier, "derived": derived,
                      "gmv_series_id": sid, "gmv": g, "rate": float(rec.value_std) / g,
                      "rate_bound": bound, "note": note})
     return pd.DataFrame(rows, columns=RATE_COLUMNS)
@@ -107,7 +111,7 @@ def rates_table(rates: "pd.DataFrame", rng_: Mapping[str, Any], dist: Mapping[st
               "hi95": (dist["q975"], "97.5% quantile of the rate distribution"),
               "max": (rng_["max"], f"highest of the {rng_['n']} rate points")}
     extra = [{"stat_id": f"range_{k}", "period": "", "resolution": "", "fees": math.nan,
-              "fees_qualifier": "", "derived": True, "gmv_series_id": "", "gmv": math.nan,
+              "fees_printed_precision": math.nan, "fees_qualifier": "", "derived": True, "gmv_series_id": "", "gmv": math.nan,
               "rate": v, "rate_bound": "range", "note": f"{why}; {rng_['note']}"} for k, (v, why) in values.items()]
     out = pd.concat([rates, pd.DataFrame(extra, columns=RATE_COLUMNS)], ignore_index=True)
     out["derived"] = out["derived"].astype(bool)
@@ -199,3 +203,14 @@ def sensitivity(gmv: "pd.DataFrame", scenarios: Mapping[str, float]) -> "pd.Data
 def fee_bill(gmv: float, dist: Mapping[str, float]) -> dict[str, float]:
     """Hypothetical fee bill on a known GMV: at the central rate, and over the rate's 95% range."""
     return {"gmv": gmv, "estimate": gmv * dist["central"], "lo": gmv * dist["q025"], "hi": gmv * dist["q975"]}
+
+
+def printed_fees(fees: float, precision: float | None, lang: str) -> str:
+    """A fee figure of the paper as the paper printed it (16亿元, not 16.0亿元): the
+    ``fees_printed_precision`` of ``fee_rates.csv`` (NaN or None: three significant
+    digits, as for a model's figure)."""
+    from analysis.formatting import format_quantity
+
+    if precision is None or precision != precision or precision <= 0:
+        precision = 10.0 ** (math.floor(math.log10(abs(fees))) - 2) if fees else None
+    return format_quantity(float(fees), "CNY", lang, resolution=precision)

@@ -133,6 +133,21 @@ def cited_statistics_table(cited: "pd.DataFrame", lang: str) -> str:
 # translates them phrase by phrase (longest first). A phrase missing here shows
 # up as English in the Chinese table, which a test catches.
 AUDIT_PHRASES_ZH = {
+    "(the printed precision of both figures)": "（两个数字的印刷精度）",
+    "(the printed precision of the three figures)": "（三个数字的印刷精度）",
+    "the rounding of the five printed figures": "五个数字的印刷精度",
+    "(the rounding of the four printed figures)": "（四个数字的印刷精度）",
+    "(rounding + half a year's change)": "（舍入误差加半年的变化）",
+    "comparable basis": "可比口径",
+    "the same year (exact)": "同一年份（完全相同）",
+    "year before the launch": "早于上线的年份",
+    "same business types": "相同的业务类型",
+    "before the launch,": "早于上线日期",
+    "a figure for": "应为",
+    "or earlier": "年或更早的数字",
+    "±10 percentage points": "±10个百分点",
+    "rounding": "舍入",
+    " m CNY": "百万元",
     "on or before the stated date (截至)": "不晚于所述日期（截至）",
     "same date at the coarser precision": "按较粗精度日期相同",
     "half the printed precision": "印刷精度的一半",
@@ -171,17 +186,37 @@ def audit_text(text: str, lang: str) -> str:
     return text.replace(", ", "，").replace("; ", "；").strip()
 
 
+def evidence_cell(rec, lang: str) -> str:
+    """What a check compares the paper with, and the sources it read, by kind."""
+    from analysis.sources import KIND_WORDS, KINDS
+
+    text = rec.evidence_zh if lang == "zh" else rec.evidence_en
+    by_kind: dict[str, list[str]] = {}
+    for item in filter(None, str(rec.sources or "").split("; ")):
+        key, _, kind = item.partition(" (")
+        by_kind.setdefault(kind.rstrip(")"), []).append(key)
+    groups = [f"{KIND_WORDS[lang][k]} [{'; '.join(f'@{key}' for key in by_kind[k])}]" for k in KINDS if k in by_kind]
+    groups += [f"[{'; '.join(f'@{key}' for key in keys)}]" for k, keys in by_kind.items() if k not in KINDS]
+    if not groups:
+        return text
+    return text + ("：" if lang == "zh" else ": ") + ("；" if lang == "zh" else "; ").join(groups)
+
+
 def audit_table(audit: "pd.DataFrame", lang: str) -> str:
-    """Every consistency check with what it expected, found and concluded."""
-    rows = [[rec.description_zh if lang == "zh" else rec.description_en,
+    """Every consistency check: the independent evidence it uses (its sources, by kind),
+    what that evidence and the paper say, the tolerance and the verdict."""
+    rows = [[rec.description_zh if lang == "zh" else rec.description_en, evidence_cell(rec, lang),
              audit_text(rec.expected, lang) or "—", audit_text(rec.observed, lang),
              audit_text(rec.tolerance, lang) or "—", STATUS_WORDS[lang][rec.status]]
             for rec in audit.itertuples(index=False)]
-    header = (["检查", "独立依据", "原文或推算", "容差", "结论"] if lang == "zh"
-              else ["Check", "Independent evidence", "Paper or derived", "Tolerance", "Verdict"])
-    caption = "一致性审计：原文数据相互之间及与独立来源的核对" if lang == "zh" else \
-        "Consistency audit: the paper's figures checked against each other and against independent sources"
-    return pipe_table(header, rows, caption, "tbl-audit", [18, 14, 12, 8, 6])
+    header = (["检查", "独立依据（来源）", "依据所示", "原文或推算", "容差", "结论"] if lang == "zh"
+              else ["Check", "Independent evidence (sources)", "Evidence says", "Paper or derived", "Tolerance",
+                    "Verdict"])
+    caption = ("一致性审计：原文数据相互之间及与独立来源的核对。来源类别：官方、媒体、转载/镜像（见表 @tbl-data-sources 的说明）"
+               if lang == "zh" else
+               "Consistency audit: the paper's figures checked against each other and against independent sources. "
+               "Kinds of source: official, press, mirror (see @tbl-data-sources)")
+    return pipe_table(header, rows, caption, "tbl-audit", [14, 18, 10, 10, 8, 5])
 
 
 def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
@@ -197,12 +232,35 @@ def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
             span += ("至" if lang == "zh" else "–") + format_period(periods[-1], lang)
         statuses = "、".join if lang == "zh" else ", ".join
         status = statuses(STATUS_NAMES[lang][s] for s in sorted(set(grp["status"])))
-        keys = "; ".join(f"@{k}" for k in sorted(set(grp["source_key"])))
-        rows.append([name, span, str(len(grp)), status, f"[{keys}]"])
-    header = (["序列", "时期", "观测数", "性质", "来源"] if lang == "zh"
-              else ["Series", "Period", "Rows", "Status", "Sources"])
-    caption = "补充公开数据序列及其来源" if lang == "zh" else "Supplementary public series and their sources"
-    return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 16])
+        rows.append([name, span, str(len(grp)), status, sources_by_kind(grp, lang)])
+    header = (["序列", "时期", "观测数", "性质", "来源（按类别）"] if lang == "zh"
+              else ["Series", "Period", "Rows", "Status", "Sources, by kind"])
+    caption = ("补充公开数据序列及其来源。来源类别：官方＝发布机构自己的网站或政府门户网站；媒体＝新闻机构或专业出版者自己的页面（含知名门户转载的通讯社稿）；"
+               "转载/镜像＝无关网站、聚合站、论坛、博客或文档分享站上的副本，仅在未找到更好副本时使用"
+               if lang == "zh" else
+               "Supplementary public series and their sources. Kinds of source: official = the issuer's own site or a government portal; "
+               "press = a news organisation's or professional publisher's own page (wire copies on established "
+               "portals included); mirror = a copy on an unrelated site, aggregator, forum, blog or "
+               "document-sharing site, used only where no better copy was found")
+    return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 18])
+
+
+def sources_by_kind(rows: "pd.DataFrame", lang: str) -> str:
+    """The citations of ``rows`` grouped by the kind of each source (official, press, mirror;
+    ``source_kind`` of the processed table), e.g. ``official [@a]; mirror [@b; @c]``."""
+    from analysis.sources import KIND_WORDS, KINDS
+
+    if "source_kind" not in rows:
+        raise KeyError("the processed public_series.csv has no source_kind column: rebuild it")
+    groups = []
+    for kind in KINDS:
+        keys = sorted(set(rows.loc[rows["source_kind"] == kind, "source_key"]))
+        if keys:
+            groups.append(f"{KIND_WORDS[lang][kind]} [{'; '.join(f'@{k}' for k in keys)}]")
+    unknown = sorted(set(rows["source_kind"]) - set(KINDS))
+    if unknown:
+        raise ValueError(f"unknown source kind(s) {unknown} in the processed public_series.csv")
+    return ("；" if lang == "zh" else "; ").join(groups)
 
 
 def model_summary_table(summary: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> str:

@@ -160,7 +160,9 @@ def _qualifier(text: str, start: int, end: int, number: str) -> tuple[str, str]:
         return "exact", ""
     words = {w: s for w, s in {**units.QUALIFIERS, **QUOTE_QUALIFIERS}.items()
              if w and w not in AFTER_NUMBER}
-    hits = [w for w in words if before.endswith(w)
+    # English words in any case: a sentence may begin with its qualifier ("Approximately 77.5 percent")
+    lower = before.lower()
+    hits = [w for w in words if (lower.endswith(w) if w.isascii() else before.endswith(w))
             and (not w.isascii() or not before[:-len(w)] or not before[-len(w) - 1].isalpha())]
     if not hits:
         return "exact", ""

@@ -98,3 +98,51 @@ def retrieved(path: str | Path, name: str, today: dt.date | None = None) -> dt.d
     data, node = _load(path)
     dates = _retrieval_dates(data, node, path, today)
     return dates.get(name) or max(dates.values())
+
+
+# --------------------------------------------------------------------- kinds of sources
+
+KINDS = ("official", "press", "mirror")
+KIND_WORDS = {"zh": {"official": "官方", "press": "媒体", "mirror": "转载/镜像"},
+              "en": {"official": "official", "press": "press", "mirror": "mirror"}}
+
+
+def source_kinds(path: str | Path, name: str) -> dict[str, dict[str, str]]:
+    """The ``sources`` of raw file ``name`` in ``sources.yaml``: source_key → {kind, note}
+    (empty when the entry lists none; the schema is checked at start-up)."""
+    path = Path(path)
+    data, _ = _load(path)
+    entry = data.get(name) if isinstance(data, dict) else None
+    listed = entry.get("sources") if isinstance(entry, dict) else None
+    return dict(listed or {})
+
+
+def check_kinds(df, path: str | Path, sources_path: str | Path, column: str = "source_key") -> dict[str, str]:
+    """Every ``source_key`` the rows of ``path`` use has a kind in ``sources.yaml`` (under
+    the file's entry, ``sources:``), and every source listed there is used by a row.
+    Returns source_key → kind; an empty key (a fact not found) has no kind."""
+    sources_path = Path(sources_path)
+    name = Path(path).name
+    kinds = source_kinds(sources_path, name)
+    for key, spec in kinds.items():
+        kind = spec.get("kind") if isinstance(spec, dict) else None
+        if kind not in KINDS:
+            _, node = _load(sources_path)
+            raise InputError(sources_path, f"source '{key}' has kind {kind!r}; a kind is one of "
+                                           f"{', '.join(KINDS)}",
+                             line=yamlfiles.line_of(node, [name, "sources", key]),
+                             key=f"{name}.sources.{key}")
+    used = [k for k in df[column] if k]
+    for row, key in df[column].items():
+        if key and key not in kinds:
+            raise InputError(path, f"source_key '{key}' has no kind: add it under '{name}: sources:' "
+                                   f"in {sources_path} as '{key}: {{kind: official|press|mirror, "
+                                   "note: …}}'", row=int(row), column=column)
+    stale = sorted(set(kinds) - set(used))
+    if stale:
+        _, node = _load(sources_path)
+        raise InputError(sources_path, f"the source '{stale[0]}' is listed under '{name}' but no row "
+                                       f"of {name} uses it: delete it (or restore its rows)",
+                         line=yamlfiles.line_of(node, [name, "sources", stale[0]]),
+                         key=f"{name}.sources.{stale[0]}")
+    return {k: v["kind"] for k, v in kinds.items()}

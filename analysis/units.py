@@ -15,6 +15,7 @@ from dataclasses import dataclass
 UNITS: dict[str, tuple[float, str]] = {
     "元": (1, "CNY"),
     "万元": (1e4, "CNY"),
+    "百万元": (1e6, "CNY"),   # filings' "RMB million" (人民币百万元)
     "亿元": (1e8, "CNY"),
     "个亿": (1e8, "CNY"),
     "十亿元": (1e9, "CNY"),

@@ -58,17 +58,31 @@ def event_values(events: "pd.DataFrame", lang: str) -> dict[str, str]:
 
 
 def fact_values(facts: "pd.DataFrame", lang: str) -> dict[str, str]:
-    """``fact_id`` → the date an independent source gives (for corrections in the prose)."""
-    return {rec.fact_id: format_period(rec.date, lang)
-            for rec in facts.itertuples(index=False) if rec.date}
+    """``fact_id`` → the date an independent source gives, and ``fact_id_value`` → the
+    figure it gives, at the precision it printed (for corrections in the prose)."""
+    from analysis import units
+
+    out = {rec.fact_id: format_period(rec.date, lang) for rec in facts.itertuples(index=False) if rec.date}
+    for rec in facts.itertuples(index=False):
+        if rec.value:
+            factor, unit_std = units.parse_unit(rec.unit)
+            res = units.parse_number(rec.value).resolution * factor
+            out[f"{rec.fact_id}_value"] = format_quantity(float(rec.value) * factor, unit_std, lang, resolution=res)
+    return out
 
 
 def audit_values(audit: "pd.DataFrame", lang: str) -> dict[str, str]:
-    """How many checks the audit ran and how they came out."""
+    """How many checks the audit ran and how they came out, and the one factor by
+    which Hezhong Yibao's complaints grew (2021 total over the 2020 total, the base
+    of ``audit.complaints_surge``)."""
     counts = audit["status"].value_counts()
-    return {"checks": str(len(audit)),
-            **{status: str(int(counts.get(status, 0)))
-               for status in ("consistent", "inconsistent", "unverifiable")}}
+    out = {"checks": str(len(audit)),
+           **{status: str(int(counts.get(status, 0)))
+              for status in ("consistent", "inconsistent", "unverifiable")}}
+    surge = audit.loc[audit["check_id"] == "complaints_surge_2021", "observed"]
+    if len(surge):
+        out["complaints_surge_factor"] = str(surge.iloc[0]).lstrip("× ").strip()
+    return out
 
 
 def count_values(counts: dict[str, int], lang: str) -> dict[str, str]:
@@ -499,15 +513,19 @@ def _fact(d: Data, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     values = fact_values(d.facts, lang)
     for rec in d.facts.itertuples(index=False):
-        if rec.fact_id not in values:
+        keys = [k for k in (rec.fact_id, f"{rec.fact_id}_value") if k in values]
+        if not keys:
             continue
         source = d.bib.get(rec.source_key, {})
-        quote_is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in rec.source_quote)
-        out[rec.fact_id] = Value(values[rec.fact_id], Origin(
+        kana = any("\u3040" <= ch <= "\u30ff" for ch in rec.source_quote)
+        quote_lang = "ja" if kana else "zh-Hans" if any("\u4e00" <= ch <= "\u9fff" for ch in rec.source_quote) else "en"
+        origin = Origin(
             id=f"fact:{rec.fact_id}", kind="fact", label=rec.fact,
             source_title=source.get("title", rec.source_key), source_url=rec.source_url or source.get("url", ""),
-            quote=rec.source_quote, quote_lang="zh-Hans" if quote_is_zh else "en",
-            row=f"data/processed/reference_facts.csv#{rec.fact_id}"))
+            quote=rec.source_quote, quote_lang=quote_lang,
+            row=f"data/processed/reference_facts.csv#{rec.fact_id}")
+        for key in keys:
+            out[key] = Value(values[key], origin)
     return out
 
 
@@ -522,6 +540,8 @@ def _audit(d: Data, lang: str) -> dict[str, Any]:
 @declare("count", "cited", "timeline", "facts", "series")
 def _count(d: Data, lang: str) -> dict[str, Any]:
     """Sizes of the pipeline's own tables, as the methods section states them."""
+    import pandas as pd
+
     cited, series = d.cited, d.series
     derived = int((cited["derived"].astype(str) == "True").sum())
     counts = {"statistics": (len(cited), SEED), "statistics_derived": (derived, SEED),
@@ -532,9 +552,22 @@ def _count(d: Data, lang: str) -> dict[str, Any]:
               "series_sources": (series["source_key"].nunique(), "data/processed/public_series.csv"),
               "facts": (len(d.facts), "data/processed/reference_facts.csv"),
               "periods_resolved": (int(cited["period_basis"].str.startswith("resolved").sum()), SEED)}
+    # the pages the data rows were read on, by kind (data/raw/sources.yaml): distinct
+    # source_keys of both tables, and the rows that rest on a mirror
+    both = "data/processed/public_series.csv, data/processed/reference_facts.csv"
+    pages = pd.concat([series[["source_key", "source_kind"]], d.facts[["source_key", "source_kind"]]])
+    pages = pages[pages["source_key"].astype(str) != ""]
+    kinds = pages.drop_duplicates("source_key")["source_kind"]
+    pages_label = (f"{both} 中不同来源（source_key）的个数，类别见 data/raw/sources.yaml",
+                   f"distinct sources (source_key) of {both}, kinds from data/raw/sources.yaml")
+    counts["sources"] = (len(kinds), both, *pages_label)
+    for kind in ("official", "press", "mirror"):
+        counts[f"sources_{kind}"] = (int((kinds == kind).sum()), both, *pages_label)
+    counts["source_rows_mirror"] = (int((pages["source_kind"] == "mirror").sum()), both,
+                                    f"{both} 中来源为转载/镜像的行数", f"rows of {both} read on a mirror")
     return {key: Value(str(n), Origin(id=f"count:{key}", kind="count", row=path,
-                                      label=_pick(lang, f"{path} 的行数", f"rows of {path}")))
-            for key, (n, path) in counts.items()}
+                                      label=_pick(lang, *(rest or (f"{path} 的行数", f"rows of {path}")))))
+            for key, (n, path, *rest) in counts.items()}
 
 
 MODEL_GROUPS = {"ks_quarterly": "kuaishou_ecommerce_gmv_quarterly", "ks_annual": "kuaishou_ecommerce_gmv_annual",

@@ -310,8 +310,9 @@ def test_public_series_values(public):
     assert math.isclose(num(rec["value_std"]), 1.079e9)
     assert rec["unit_std"] == "persons"
     assert math.isclose(num(rec["resolution_std"]), 1e6)
-    rec = idx.loc[("nbs_total_retail_sales", "NBS", "2023", "nbs2024retail202312")]
-    assert math.isclose(num(rec["value_std"]), 4.71495e13)
+    rec = idx.loc[("nbs_total_retail_sales", "NBS", "2023", "nbs2024retail2023")]
+    assert math.isclose(num(rec["value_std"]), 4.715e13)
+    assert math.isclose(num(rec["resolution_std"]), 1e10)  # 47.15 trillion: known to 0.01 trillion
     assert rec["unit_std"] == "CNY"
     for _, r in public.iterrows():
         units.period_kind(r["period"])

@@ -138,3 +138,16 @@ def test_sensitivity_is_gmv_times_rate():
     bill = fees.fee_bill(3.5e12, dist)
     assert bill["estimate"] == pytest.approx(3.5e12 * 0.00248)
     assert bill["lo"] == pytest.approx(3.5e12 * 0.00236) and bill["hi"] == pytest.approx(3.5e12 * 0.00271)
+
+
+def test_fee_points_keep_the_precision_the_paper_printed():
+    """16亿元 stays 16亿元 (the caption printed 16.0亿元); 5.26亿元 keeps its digits."""
+    pts = paper_points().assign(resolution_std=[1e8, 1e8, 1e6, 1e8, 1e8, 1e6, 1.0])
+    r = fees.fee_rates(pts, GMV).set_index("stat_id")
+    assert r.loc["kuaishou_payment_fees_2021", "fees_printed_precision"] == 1e8
+    assert fees.printed_fees(1.6e9, 1e8, "zh") == "16亿元"
+    assert fees.printed_fees(1.6e9, 1e8, "en") == "RMB 1.6 billion"
+    assert fees.printed_fees(1.0e9, 1e8, "zh") == "10亿元"
+    assert fees.printed_fees(5.26e8, 1e6, "zh") == "5.26亿元"
+    assert fees.printed_fees(1.6e9, float("nan"), "zh") == "16.0亿元"  # no printed precision: three digits
+    assert "fees_printed_precision" in fees.fee_rates(paper_points(), GMV)  # absent from the input: NaN

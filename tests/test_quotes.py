@@ -49,6 +49,9 @@ def reading(quote: str, text: str) -> quotes.Reading:
     ("income in 2021 was 81 billion 80 million yuan, up 38%", "81 billion 80 million yuan", 81.08e9, "CNY", "exact"),
     ("hit 600 million daily active users in August", "600 million", 6e8, None, "exact"),
     ("a turnover 500 billion yuan", "500 billion yuan", 500e9, "CNY", "exact"),  # not "over"
+    ("Approximately 77.5 percent of China's citizens", "77.5", 77.5, None, "about"),  # capitalised
+    ("over 1.09 billion Internet users", "1.09 billion", 1.09e9, None, "over"),
+    ("| E-commerce GMV (RMB million) | 175,075.6 | 118,559.4 |", "175075.6", 175075.6, None, "exact"),
 ])
 def test_readings(quote, text, amount, unit_std, qualifier):
     r = reading(quote, text)

@@ -104,7 +104,7 @@ def test_parse_chinese_numeral_rejects(text):
         ("元", 1, "CNY"), ("万元", 1e4, "CNY"), ("亿元", 1e8, "CNY"), ("个亿", 1e8, "CNY"),
         ("万亿元", 1e12, "CNY"), ("美元", 1, "USD"), ("亿美元", 1e8, "USD"),
         ("人", 1, "persons"), ("名", 1, "persons"), ("万人", 1e4, "persons"),
-        ("亿人", 1e8, "persons"), ("%", 1, "percent"),
+        ("亿人", 1e8, "persons"), ("%", 1, "percent"), ("百万元", 1e6, "CNY"),
         ("个百分点", 1, "percentage_points"), ("件", 1, "count"), ("万", 1e4, "count"),
         ("小时", 1, "hours"), ("次", 1, "ordinal"), ("届", 1, "ordinal"),
     ],

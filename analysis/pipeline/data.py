@@ -15,17 +15,35 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 
+def _given(inp: Mapping[str, str], name: str) -> bool:
+    """Whether the rule names the input ``name``. (Snakemake's ``input`` is a list
+    with names: ``name in input`` would test the file paths, not the names.)"""
+    return name in inp.keys()
+
+
 def _check_dates(inp: Mapping[str, str], checks: list[tuple["pd.DataFrame", str, list[str]]]) -> None:
     """Dates and periods of each raw table must not begin after the day the table was
     read (``inp["sources"]``, data/raw/sources.yaml; skipped when not given)."""
     from analysis import sources
     from analysis.tables import check_not_after
 
-    if "sources" not in inp:
+    if not _given(inp, "sources"):
         return
     for df, path, columns in checks:
         day = sources.retrieved(inp["sources"], Path(path).name)
         check_not_after(df, columns, day, path, f"the day this file was read ({inp['sources']})")
+
+
+def _with_kinds(df: "pd.DataFrame", inp: Mapping[str, str], path: str) -> "pd.DataFrame":
+    """``df`` with ``source_kind`` after ``source_key``: each source's kind from
+    data/raw/sources.yaml (official, press or mirror; empty without a source)."""
+    from analysis import sources
+
+    kinds = sources.check_kinds(df, path, inp["sources"]) if _given(inp, "sources") else {}
+    out = df.copy()
+    out.insert(list(out.columns).index("source_key") + 1, "source_kind",
+               [kinds.get(k, "") for k in out["source_key"]])
+    return out
 
 
 def cited_statistics(inp: Mapping[str, str], out: str) -> None:
@@ -61,7 +79,7 @@ def public_series(inp: Mapping[str, str], out: str) -> None:
 
     keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
     raw = read_csv(inp["raw"], series.RAW_COLUMNS)
-    df = series.clean(raw, keys, inp["raw"])
+    df = _with_kinds(series.clean(raw, keys, inp["raw"]), inp, inp["raw"])
     _check_dates(inp, [(raw, inp["raw"], ["period"])])
     fileio.write_csv(df, out)
     log.info("%d rows in %d series -> %s", len(df), df["series_id"].nunique(), out)
@@ -73,7 +91,7 @@ def reference_facts(inp: Mapping[str, str], out: str) -> None:
 
     keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
     raw = read_csv(inp["raw"], audit.FACT_COLUMNS)
-    df = audit.clean_facts(raw, keys, inp["raw"])
+    df = _with_kinds(audit.clean_facts(raw, keys, inp["raw"]), inp, inp["raw"])
     _check_dates(inp, [(raw, inp["raw"], ["date"])])
     fileio.write_csv(df, out)
     log.info("%d reference facts -> %s", len(df), out)

@@ -37,7 +37,7 @@ rule paper_tables:
         summary="data/processed/backtest_summary.csv",
         selection="data/processed/model_selection.csv",
         figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
-        code=lib("paper_tables", "formatting", "values", "pipeline/paper", "models"),
+        code=lib("paper_tables", "formatting", "values", "sources", "pipeline/paper", "models"),
     output:
         **{
             f"table_{table}_{lang}": f"paper/_generated/tables/{table}.{lang}.md"

@@ -1,0 +1,180 @@
+"""The reference lists as readers get them: no wrong English ordinals, no proper
+noun lower-cased, no empty or run-together fields, one access-date style per
+language, GB/T 7714 items with their place and publisher in Chinese, no
+full-width apostrophes or letter-spaced names in the Chinese PDF.
+
+The fast tests render every entry of ``paper/references.bib`` with pandoc and
+each edition's CSL style (all entries, cited or not); the end-to-end tests read
+the reference lists of a clean build (HTML and PDF, both editions).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIB = ROOT / "paper" / "references.bib"
+STYLES = {"en": ("ieee.csl", "en-GB"), "zh": ("china-national-standard-gb-t-7714-2015-numeric.csl", "zh-Hans")}
+
+# Proper nouns the bibliography uses that a style could lower-case (May and March
+# are left out: they are also English words).
+PROPER = ["Douyin", "Kuaishou", "Alipay", "WeChat", "Chinese", "China", "ByteDance", "Tenpay", "CNNIC",
+          "TikTok", "Xinhua", "Reuters", "Pinduoduo", "Taobao", "Kwai", "Beijing", "Japanese", "English",
+          "Portuguese", "January", "February", "April", "June", "July", "August", "September", "October",
+          "November", "December"]
+URL = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|io|nl|hk|app|ai)(?:\.\w+)?\b")
+CJK = "\u4e00-\u9fff"
+NON_ONLINE = r"\[(?:M|R|Z|A|S|G|C|D|N|J)\]"  # GB/T 7714 types printed without /OL
+
+
+def _ordinal(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def problems(entries: list[str], lang: str, pdf: bool = False) -> list[str]:
+    """What is wrong with the rendered ``entries`` of one edition's reference list."""
+    found: list[str] = []
+
+    def flag(entry: str, what: str) -> None:
+        found.append(f"{what}: {entry[:160]}")
+
+    styles = set()
+    for raw in entries:
+        entry = re.sub(r"\s+", " ", raw).strip()
+        text = URL.sub("URL", entry)
+        for m in re.finditer(r"\b(\d+)(st|nd|rd|th)\b", text):
+            if m.group(2) != _ordinal(int(m.group(1))):
+                flag(entry, f"ordinal '{m.group(0)}' (should be {m.group(1)}{_ordinal(int(m.group(1)))})")
+        for name in PROPER:
+            if re.search(rf"(?<![\w/.-]){name.lower()}(?![\w-])", text):
+                flag(entry, f"'{name}' lower-cased")
+        for pattern, what in [(r"\[(?:EB/OL|[A-Z](?:/OL)?)\]\.\s*[.,]", "an empty field after the type"),
+                              (r",\s*,|\(\s*\)|‘\s*’|“\s*”|\[\s*\]", "an empty field"),
+                              (r"\.\s+\.(?!\.)", "an empty field between two full stops"),
+                              (r"\s[,.](?:\s|$)", "a space before a comma or full stop"),
+                              (r"[a-z’”)]\.(?=[A-Z" + CJK + "])", "a full stop without the space after it"),
+                              (r"[＇＂]", "a full-width quote mark"),
+                              (r"[A-Za-z][’']\s+(?:s|t|d|m|ll|re|ve)\b", "an apostrophe set apart from its word"),
+                              (r'"', "a straight double quote")]:
+            if re.search(pattern, text):
+                flag(entry, what)
+        if pdf and re.search(rf"(?:[{CJK}] ){{4,}}[{CJK}]", entry):
+            flag(entry, "letter-spaced Chinese")
+        if lang == "en":
+            if "(accessed " in entry:
+                styles.add("(accessed Mon. DD, YYYY)")
+            if "Accessed:" in entry:
+                styles.add("Accessed: Mon. DD, YYYY. [Online]. Available:")
+        else:
+            if re.search(r"[Aa]ccessed", entry):
+                flag(entry, "an English access date in the Chinese list")
+            for date in re.findall(r"(?:\d{4}|\)|\]\. )\[([^\[\]]*)\]", entry):
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}|[A-Z]{1,2}(?:/OL)?", date):
+                    flag(entry, f"an access date not in the form [YYYY-MM-DD] ('{date}')")
+            if re.search(NON_ONLINE + r"\.", entry) and not re.search(
+                    NON_ONLINE + r"\. (?:[^.:\[\]]+\. )?[^.:\[\]]+: [^,\[\]]+, \d{4}", entry):
+                flag(entry, "a GB/T 7714 item without 出版地: 出版者, 出版年")
+            if re.search(r"\[EB/OL\]\. (?:\[|https?://)", entry):
+                flag(entry, "an online item with neither publisher nor date")
+            if re.search(rf"(?:增长|下降|增加|减少)\d+(?:\.\d+)?(?![\d.%])", text):
+                flag(entry, "a growth rate without its %")
+    if len(styles) > 1:
+        found.append(f"{len(styles)} access-date styles in one list: {sorted(styles)}")
+    return found
+
+
+def render_bibliography(lang: str, bib: Path = BIB) -> list[str]:
+    """Every entry of ``bib`` as pandoc and the edition's style print it (plain text)."""
+    import pypandoc
+
+    csl, locale = STYLES[lang]
+    proc = subprocess.run([pypandoc.get_pandoc_path(), "--citeproc", "--bibliography", str(bib),
+                           "--csl", str(ROOT / "paper" / "csl" / csl), "-M", f"lang={locale}",
+                           "-f", "markdown", "-t", "plain", "--wrap=none"],
+                          input="---\nnocite: |\n  @*\n---\n", capture_output=True, text=True, check=True)
+    return [e for e in re.split(r"\n(?=\[\d+\] )", proc.stdout.strip()) if e.strip()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_entry_renders_cleanly(lang):
+    entries = render_bibliography(lang)
+    assert len(entries) >= 80
+    found = problems(entries, lang)
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("lang,entry,fragment", [
+    ("en", "[29] CNNIC, ‘The 41th statistical report’, 2018.", "ordinal '41th'"),
+    ("en", "[6] American Banker, ‘ByteDance launches douyin pay in china’, Jan. 2021.", "'Douyin' lower-cased"),
+    ("en", "[1] Y. Yang, ‘Users hit 600 million in june’, 2020.", "'June' lower-cased"),
+    ("en", "[16] 办公室, ‘2022年专项行动’.Mar. 17, 2022.", "a full stop without the space"),
+    ("en", "[10] R. J. Hyndman, Forecasting, 3rd edn.Melbourne: OTexts, 2021.", "a full stop without the space"),
+    ("zh", "[7] 武汉合众易宝科技有限公司. 抖音支付官网[EB/OL]. . http://www.ulpay.com.", "an empty field after the type"),
+    ("zh", "[72] CZZHT.COM . 2016年电子商务[EB/OL]. (2017)[2026-11-25]. http://x.cn/a.", "a space before"),
+    ("zh", "[13] 广播电视和网络视听发展规划[R]. 国家广播电视总局, 2021.", "without 出版地"),
+    ("zh", "[18] 国家统计局. 2023年12月份社会消费品零售总额增长7.4[EB/OL]. (2024-01)[2026-11-25].", "without its %"),
+    ("zh", "[9] SUPCHINA. The next target for TikTok’ s parent company[EB/OL]. SupChina, 2020[2026-11-25].",
+     "apostrophe set apart"),
+    ("zh", "[1] A. B[EB/OL]. X, 2020[Nov. 25, 2026]. http://x.cn/a.", "not in the form [YYYY-MM-DD]"),
+    ("zh", "[7] 武汉合众易宝科技有限公司. 抖音支付官网[EB/OL]. [2026-11-25]. http://www.ulpay.com.", "neither publisher nor date"),
+])
+def test_each_check_can_fail(lang, entry, fragment):
+    found = problems([entry], lang)
+    assert any(fragment in f for f in found), found
+
+
+def test_mixed_access_styles_and_letter_spacing_are_caught():
+    mixed = ["[1] A, ‘T’, 2020. http://x.org/a (accessed Nov. 25, 2026).",
+             "[2] B, ‘U’, Report, 2021. Accessed: Nov. 25, 2026. [Online]. Available: http://y.org/b"]
+    assert any("access-date styles" in f for f in problems(mixed, "en"))
+    spaced = ["[24] 全 国 人 民 代 表 大 会 常 务 委 员 会 . 中华人民共和国个人信息保护法[EB/OL]. IAPP, 2021[2026-11-26]."]
+    assert any("letter-spaced" in f for f in problems(spaced, "zh", pdf=True))
+    assert not any("letter-spaced" in f for f in problems(spaced, "zh", pdf=False))
+
+
+# --------------------------------------------------------------------------- the built documents
+
+def _html_entries(path: Path) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return [e.get_text("", strip=False) for e in soup.select("#refs .csl-entry")]
+
+
+def _pdf_entries(path: Path, heading: str) -> list[str]:
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    refs = text[text.rfind(heading) + len(heading):]
+    refs = re.sub(r"\n\d+\n", "\n", refs)  # page numbers
+    while True:  # a URL broken across lines is one URL
+        joined = re.sub(r"(https?://\S*)\n(?!\[\d+\] )(\S+)", r"\1\2", refs)
+        if joined == refs:
+            break
+        refs = joined
+    return [e for e in re.split(r"\n(?=\[\d+\] )", refs.strip()) if e.strip()]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang,heading", [("en", "References"), ("zh", "参考文献")])
+def test_built_reference_lists_are_clean(builds, lang, heading):
+    out = builds["a"] / "paper" / "_output"
+    html = _html_entries(out / f"paper-{lang}.html")
+    pdf = _pdf_entries(out / f"paper-{lang}.pdf", heading)
+    assert len(html) >= 70 and abs(len(pdf) - len(html)) <= 1, (len(html), len(pdf))
+    found = problems(html, lang) + [f"PDF: {p}" for p in problems(pdf, lang, pdf=True)]
+    assert found == [], "\n".join(found)
+
+
+def test_no_wrong_ordinal_in_the_raw_data():
+    """The notes and quotes of the raw tables name the CNNIC reports too (42nd, not 42th)."""
+    wrong = []
+    for path in sorted((ROOT / "data" / "raw").glob("*.csv")):
+        text = URL.sub("URL", path.read_text(encoding="utf-8"))
+        wrong += [f"{path.name}: {m.group(0)}" for m in re.finditer(r"\b(\d+)(st|nd|rd|th)\b", text)
+                  if m.group(2) != _ordinal(int(m.group(1)))]
+    assert wrong == []
