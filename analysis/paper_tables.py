@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import re
+
+from analysis import glossary
 from analysis.formatting import format_period, format_quantity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,12 +107,44 @@ def pipe_table(header: list[str], rows: list[list[str]], caption: str, label: st
 
 
 def _source_text(rec, lang: str) -> str:
+    """The source the original paper names for a statistic, in ``lang`` (the English
+    names of the documents it names are in the glossary)."""
     if rec.derived in (True, "True"):
         return "推算" if lang == "zh" else "derived"
     given = rec.source.removeprefix("paper, citing ").removeprefix("paper (no source named)")
     if not given:
         return "原文未注明" if lang == "zh" else "none named"
-    return given
+    return given if lang == "zh" else glossary.by_chinese(given).en
+
+
+# The original paper's sections (as its statistics record them) → the ids of the same
+# sections in this edition, which numbers them differently (it adds § 2 and § 5); the
+# tables print this edition's numbers through cross-references ([-@sec-…]).
+SEED_SECTIONS = {
+    "1": "sec-introduction", "1.1": "sec-background", "1.2": "sec-aims", "1.2.1": "sec-purpose",
+    "1.2.2": "sec-significance", "1.3": "sec-framework", "1.3.1": "sec-research-approach",
+    "1.3.2": "sec-research-methods",
+    "2": "sec-status", "2.1": "sec-purposes", "2.1.1": "sec-closed-loop", "2.1.2": "sec-user-data",
+    "2.1.3": "sec-traffic", "2.1.4": "sec-cost", "2.2": "sec-pest", "2.2.1": "sec-political",
+    "2.2.2": "sec-economic", "2.2.3": "sec-sociocultural", "2.2.4": "sec-technological", "2.3": "sec-swot",
+    "2.3.1": "sec-strengths", "2.3.2": "sec-weaknesses", "2.3.3": "sec-opportunities", "2.3.4": "sec-threats",
+    "3": "sec-problems", "3.1": "sec-market-share", "3.2": "sec-payment-habits", "3.3": "sec-risks",
+    "3.3.1": "sec-complaint-risk", "3.3.2": "sec-policy-risk", "3.3.3": "sec-competition-risk",
+    "4": "sec-recommendations", "4.1": "sec-rec-content", "4.2": "sec-rec-security", "4.3": "sec-rec-privacy",
+    "4.4": "sec-rec-ecosystem", "4.5": "sec-rec-brand", "5": "sec-conclusion",
+}
+
+
+def edition_section(seed_section: str, lang: str) -> str:
+    """Where a statistic of the original paper's section ``seed_section`` stands in this
+    edition: a cross-reference that prints this edition's section number (3.1.4)."""
+    if seed_section == "abstract":
+        return "摘要" if lang == "zh" else "abstract"
+    try:
+        return f"[-@{SEED_SECTIONS[seed_section]}]"
+    except KeyError:
+        raise KeyError(f"section {seed_section} of the original paper has no section of this edition in "
+                       "SEED_SECTIONS (analysis/paper_tables.py)") from None
 
 
 def cited_statistics_table(cited: "pd.DataFrame", lang: str) -> str:
@@ -119,13 +154,13 @@ def cited_statistics_table(cited: "pd.DataFrame", lang: str) -> str:
         res = rec.resolution_std if rec.resolution_std == rec.resolution_std else None
         value = format_quantity(rec.value_std, rec.unit_std, lang, resolution=res, qualifier=rec.qualifier)
         period = format_period(rec.period, lang) if rec.period else "—"
-        label = rec.label_zh if lang == "zh" else rec.label_en
-        rows.append([rec.section.replace("abstract", "摘要" if lang == "zh" else "abstract"),
-                     label, period, value, _source_text(rec, lang)])
-    header = (["原文章节", "统计项", "时期", "数值", "来源"] if lang == "zh"
-              else ["Section", "Statistic", "Period", "Value", "Source given"])
-    caption = ("原文引用的全部统计数据（经清洗；推算项由原文给出的差值计算）" if lang == "zh"
-               else "Every statistic the paper cites, cleaned (derived rows computed from the differences it gives)")
+        label = rec.label_zh if lang == "zh" else glossary.english(rec.label_en)
+        rows.append([edition_section(rec.section, lang), label, period, value, _source_text(rec, lang)])
+    header = (["章节", "统计项", "时期", "数值", "原文所称来源"] if lang == "zh"
+              else ["Section", "Statistic", "Period", "Value", "Source named"])
+    caption = ("原文引用的全部统计数据（经清洗；推算项由原文给出的差值计算；章节为本版的编号）" if lang == "zh"
+               else "Every statistic the original paper cites, cleaned (derived rows are computed from the "
+                    "differences it gives; sections as numbered in this edition)")
     return pipe_table(header, rows, caption, "tbl-cited-statistics", [6, 24, 8, 10, 12])
 
 
@@ -177,10 +212,27 @@ AUDIT_PHRASES_ZH = {
 }
 
 
+def _persons_en(m: "re.Match[str]") -> str:
+    number = m.group(1)
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return format_quantity(float(number) * 1e8, "persons", "en", resolution=1e8 * 10.0 ** -decimals)
+
+
 def audit_text(text: str, lang: str) -> str:
-    """An audit cell in the table's language."""
-    if lang == "en" or not text:
+    """An audit cell in the table's language. The audit writes English with a few Chinese
+    words (names, 亿人, 截至); the English table gives the glossary's names and English
+    units, and stops the build on any Chinese left, so that a new phrase gets its translation."""
+    if not text:
         return text
+    if lang == "en":
+        out = glossary.english(text)
+        out = re.sub(r"(\d+(?:\.\d+)?) ?亿人", _persons_en, out)
+        out = out.replace(" (截至)", "")
+        left = glossary.chinese_runs(out)
+        if left:
+            raise ValueError(f"audit cell {text!r}: '{left[0]}' has no English in the English table "
+                             "(analysis/paper_tables.py audit_text, or data/raw/glossary.csv for a name)")
+        return out
     for phrase in sorted(AUDIT_PHRASES_ZH, key=len, reverse=True):
         text = text.replace(phrase, AUDIT_PHRASES_ZH[phrase])
     return text.replace(", ", "，").replace("; ", "；").strip()
@@ -204,18 +256,18 @@ def evidence_cell(rec, lang: str) -> str:
 
 def audit_table(audit: "pd.DataFrame", lang: str) -> str:
     """Every consistency check: the independent evidence it uses (its sources, by kind),
-    what that evidence and the paper say, the tolerance and the verdict."""
-    rows = [[rec.description_zh if lang == "zh" else rec.description_en, evidence_cell(rec, lang),
-             audit_text(rec.expected, lang) or "—", audit_text(rec.observed, lang),
+    what that evidence and the original paper say, the tolerance and the verdict."""
+    rows = [[rec.description_zh if lang == "zh" else audit_text(rec.description_en, lang),
+             evidence_cell(rec, lang), audit_text(rec.expected, lang) or "—", audit_text(rec.observed, lang),
              audit_text(rec.tolerance, lang) or "—", STATUS_WORDS[lang][rec.status]]
             for rec in audit.itertuples(index=False)]
     header = (["检查", "独立依据（来源）", "依据所示", "原文或推算", "容差", "结论"] if lang == "zh"
-              else ["Check", "Independent evidence (sources)", "Evidence says", "Paper or derived", "Tolerance",
-                    "Verdict"])
-    caption = ("一致性审计：原文数据相互之间及与独立来源的核对。来源类别：官方、媒体、转载/镜像（见表 @tbl-data-sources 的说明）"
+              else ["Check", "Independent evidence (sources)", "Evidence says", "Original paper or derived",
+                    "Tolerance", "Verdict"])
+    caption = ("一致性审计：原文数据相互之间及与独立来源的核对。来源类别：官方、媒体、转载/镜像（见表[-@tbl-data-sources]的说明）"
                if lang == "zh" else
-               "Consistency audit: the paper's figures checked against each other and against independent sources. "
-               "Kinds of source: official, press, mirror (see @tbl-data-sources)")
+               "Consistency audit: the original paper's figures checked against each other and against independent "
+               "sources. Kinds of source: official, press, mirror (see @tbl-data-sources)")
     return pipe_table(header, rows, caption, "tbl-audit", [14, 18, 10, 10, 8, 5])
 
 

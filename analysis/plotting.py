@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,19 +23,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 STYLE = Path(__file__).parent / "style" / "paper.mplstyle"
 LOCK = GLOBAL_STATE_LOCK  # rcParams and warning filters are process-wide
-LATIN_SANS = "DejaVu Sans"
 
 
 @contextlib.contextmanager
-def figure_context(lang: str, cjk_font: str) -> Iterator[None]:
-    """Style, fonts and missing-glyph-as-error for drawing one language's figure."""
+def figure_context(lang: str, fonts: Mapping[str, str]) -> Iterator[None]:
+    """Style, fonts and missing-glyph-as-error for drawing one language's figure.
+
+    ``fonts`` is the config's ``fonts:`` (config/config.yaml): figures are set in the
+    serif faces of the PDF's body, Chinese in ``cjk_serif`` (Noto Serif CJK SC, the
+    Chinese edition's face, whose own Latin letters and digits the Chinese figures
+    use) and Latin text in ``latin_serif`` (Linux Libertine O, the face Libertinus
+    Serif, the English edition's, is derived from); each is the other's fallback."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    find_font_file(cjk_font, "fonts.cjk_sans")  # fail with the fix, not with tofu
-    families = [cjk_font, LATIN_SANS] if lang == "zh" else [LATIN_SANS, cjk_font]
+    cjk, latin = fonts["cjk_serif"], fonts["latin_serif"]
+    find_font_file(cjk, "fonts.cjk_serif")  # fail with the fix, not with tofu
+    find_font_file(latin, "fonts.latin_serif", script="latin")
+    families = [cjk, latin] if lang == "zh" else [latin, cjk]
     with LOCK, plt.style.context(STYLE), matplotlib.rc_context({"font.family": families}), \
             warnings.catch_warnings():
         warnings.filterwarnings("error", message=r".*Glyph .* missing from.*")

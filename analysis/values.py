@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analysis import glossary
 from analysis.formatting import format_period, format_quantity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,13 +97,18 @@ WORDS = {
            "verdict_model": "低于最佳基准，因而入选",
            "verdict_benchmark": "没有候选模型优于最佳基准，因此以基准方法的预测为准",
            "interval_model": "与名义水平相差不超过{tol}，因此保留模型自身的区间",
-           "interval_empirical": "与名义水平相差超过{tol}，因此按各预测步长的回测误差对区间做了重新标定"},
+           "interval_empirical": "与名义水平相差超过{tol}，因此按各预测步长的回测误差对区间做了重新标定",
+           "quarters_filled": "其中{periods}不在本版收集的季度数据中，由年度总额减去同年其余三个季度推得",
+           "quarters_reported": "均为快手公布的数值"},
     "en": {"pp": "{} percentage points", "and": ", ", "last_and": " and ", "model": "model", "beats": "beats",
            "none": "—", "verdict_model": "below the best benchmark's, so it is selected",
            "verdict_benchmark": "no candidate beats the best benchmark, so the benchmark's forecast is used",
            "interval_model": "within {tol} of the nominal levels, so the model's own intervals are kept",
            "interval_empirical": "more than {tol} away from the nominal levels, so the intervals were rescaled "
-                                 "horizon by horizon from the backtest errors"},
+                                 "horizon by horizon from the backtest errors",
+           "quarters_filled": "{periods}, missing from the quarterly figures collected for this edition, {verb} "
+                              "the annual total minus the year's other three quarters",
+           "quarters_reported": "all as reported by Kuaishou"},
 }
 
 
@@ -195,6 +201,10 @@ def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...]) ->
         "cov80": _pct(q["coverage80"], 0), "cov95": _pct(q["coverage95"], 0),
         "interval_note": w[f"interval_{q['interval_method']}"].format(tol=tol),
     }
+    filled = missing_quarters(list(mv["history"]["kuaishou_ecommerce_gmv_quarterly"]))
+    vq["quarters_note"] = (w["quarters_filled"].format(
+        periods=_join([format_period(p, lang) for p in filled], lang), verb="is" if len(filled) == 1 else "are")
+        if filled else w["quarters_reported"])
     nxt = min(q["forecast"])
     vq |= _interval("next", q["forecast"][nxt], lang, nxt)
     prev = f"{int(nxt[:4]) - 1}{nxt[4:]}"
@@ -247,6 +257,18 @@ def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...]) ->
     out["fee"] |= _interval("ks_next", ks_fees[min(ks_fees)], lang, min(ks_fees))
     out["fee"] |= _interval("ks_end", ks_fees[fee_end], lang, fee_end)
     return out
+
+
+def missing_quarters(periods: list[str]) -> list[str]:
+    """The quarters between the first and the last of ``periods`` (2021Q1 …) that it lacks:
+    those the model filled from the annual total."""
+    have = sorted(periods)
+    if not have:
+        return []
+    (y0, q0), (y1, q1) = (map(int, have[0].split("Q")), map(int, have[-1].split("Q")))
+    every = [f"{y}Q{q}" for y in range(y0, y1 + 1) for q in range(1, 5)
+             if (y, q) >= (y0, q0) and (y, q) <= (y1, q1)]
+    return [p for p in every if p not in set(have)]
 
 
 def sensitivity_values(sens: "pd.DataFrame", series_id: str, period: str, lang: str) -> dict[str, str]:
@@ -468,11 +490,11 @@ SEED = "data/processed/cited_statistics.csv"
 
 
 def _seed_source(source: str, lang: str) -> str:
-    """'paper, citing X' → 原论文（引X） / the original paper (citing X)."""
+    """'paper, citing X' → 原论文（引X） / the original paper (citing X, in English)."""
     cited = source.removeprefix("paper, citing ") if source.startswith("paper, citing ") else ""
     if lang == "zh":
         return f"原论文（引{cited}）" if cited else "原论文"
-    return f"the original paper (citing {cited})" if cited else "the original paper"
+    return f"the original paper (citing {glossary.by_chinese(cited).en})" if cited else "the original paper"
 
 
 @declare("cite", "cited")
@@ -482,7 +504,7 @@ def _cite(d: Data, lang: str) -> dict[str, Any]:
     values = cited_values(d.cited, lang)
     for rec in d.cited.itertuples(index=False):
         origin = Origin(id=f"statistic:{rec.stat_id}", kind="statistic",
-                        label=rec.label_zh if lang == "zh" else rec.label_en,
+                        label=rec.label_zh if lang == "zh" else glossary.english(rec.label_en),
                         source_title=_seed_source(rec.source, lang),
                         quote=rec.quote_zh, quote_lang="zh-Hans", row=f"{SEED}#{rec.stat_id}")
         for key in (rec.stat_id, f"{rec.stat_id}_bare", f"{rec.stat_id}_period"):
@@ -498,7 +520,7 @@ def _event(d: Data, lang: str) -> dict[str, Any]:
     values = event_values(d.timeline, lang)
     for rec in d.timeline.itertuples(index=False):
         origin = Origin(id=f"event:{rec.event_id}", kind="event",
-                        label=rec.label_zh if lang == "zh" else rec.label_en,
+                        label=rec.label_zh if lang == "zh" else glossary.english(rec.label_en),
                         source_title=_pick(lang, "原论文", "the original paper"), quote=rec.quote_zh,
                         quote_lang="zh-Hans", row=f"data/processed/timeline.csv#{rec.event_id}")
         for key in (rec.event_id, f"{rec.event_id}_end"):

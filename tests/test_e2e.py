@@ -86,8 +86,11 @@ def test_zh_pdf_text_and_fonts(builds):
 @pytest.mark.parametrize("lang,word", [("zh", "图"), ("en", "Figure")])
 def test_html_numbered_crossrefs_and_values(builds, lang, word):
     html = (builds["a"] / f"paper/_output/paper-{lang}.html").read_text(encoding="utf-8")
-    # the reference in the text links to the figure and carries its number
-    assert re.search(rf'<a href="#fig-douyin-pay-timeline"[^>]*>{word}(\xa0|&nbsp;)1</a>', html)
+    # the reference in the text links to the figure and carries its number; Chinese sets it
+    # 见图1 (the word typed before the reference, no space), English "Figure 1" (Quarto's prefix)
+    link = (rf'图<a href="#fig-douyin-pay-timeline"[^>]*>1</a>' if lang == "zh"
+            else rf'<a href="#fig-douyin-pay-timeline"[^>]*>{word}(\xa0|&nbsp;)1</a>')
+    assert re.search(link, html)
     assert re.search(rf"<figcaption[^>]*>\s*{word}(\xa0|&nbsp;)1[:：]", html)  # Quarto's figure markup
     values = _variables(builds["a"])[lang]
     flat = re.sub(r"[ \t\r\n]+", " ", html)  # pandoc wraps long lines (NBSP kept)
@@ -191,3 +194,78 @@ def test_rendered_paper_matches_its_snapshot(builds):
 
     problems = compare(builds["a"] / "paper/_output", Path(__file__).parent / "snapshots")
     assert not problems, "\n\n".join(problems)
+
+
+def _pdf_text(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def _body_before_references(pages: list[str], heading: str) -> str:
+    """The text of a PDF up to its reference list (the last line that is only ``heading``)."""
+    text = "\n".join(pages)
+    starts = [m.start() for m in re.finditer(rf"^\s*{heading}\s*$", text, flags=re.M)]
+    assert starts, f"no reference list ('{heading}')"
+    return text[:starts[-1]]
+
+
+def chinese_outside_glossary_names(text: str) -> list[str]:
+    """Runs of Chinese in English text that are not a glossary name in parentheses."""
+    from analysis import glossary
+
+    names = {t.zh for t in glossary.terms().values()}
+    flat = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef·])\s+(?=[\u3000-\u9fff\uff00-\uffef·])", "", text)
+    found = []
+    for m in re.finditer(r"\(([^()]*)\)|[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+", flat):
+        inner = m.group(1)
+        if inner is not None:  # a parenthesis: a glossary name alone is allowed
+            if glossary.chinese_runs(inner) and inner.strip() not in names:
+                found.append(inner.strip())
+        else:
+            found.append(m.group(0))
+    return found
+
+
+def test_english_pdf_is_english(builds):
+    """Outside its reference list, the English PDF has no Chinese but the glossary's names, each
+    once, in parentheses (Hezhong Yibao (合众易宝))."""
+    body = _body_before_references(_pdf_text(builds["a"] / "paper/_output/paper-en.pdf"), "References")
+    assert chinese_outside_glossary_names(body) == []
+    from analysis import glossary
+
+    flat = re.sub(r"\s+", "", body)
+    for term in glossary.terms().values():
+        assert flat.count(f"({term.zh})") <= 1, term.zh
+
+
+def test_the_english_check_can_fail():
+    assert chinese_outside_glossary_names("Hezhong Yibao (合众易宝) and Douyin (抖音)") == []
+    assert chinese_outside_glossary_names("Source given: 快手 2021 年报") == ["快手", "年报"]
+    assert chinese_outside_glossary_names("14.11 亿人 (合众支付)") == ["亿人", "合众支付"]
+
+
+def test_no_page_is_left_more_than_a_third_empty(builds):
+    """Floats go where text can fill round them (Typst placement: auto): no page but a
+    document's last is more than a third empty."""
+    from tests.pages import half_empty_pages
+
+    for lang in ("zh", "en"):
+        assert half_empty_pages(builds["a"] / f"paper/_output/paper-{lang}.pdf") == [], lang
+
+
+def test_chinese_cross_references_are_set_as_chinese(builds):
+    """见图2、第2.4节: no space after 见 and no Quarto prefix (小节) in the Chinese PDF."""
+    text = "\n".join(_pdf_text(builds["a"] / "paper/_output/paper-zh.pdf"))
+    assert "小节" not in text
+    assert not re.search(r"见\s+图|见\s+表|附录\s+表", text)
+    assert re.search(r"见图\s?1", text) and re.search(r"第\s?2\.4\s?节", text)
+
+
+def test_statistics_table_gives_this_editions_sections(builds):
+    """Table 1 cites the sections as this edition numbers them: Kuaishou's fees are in 3.1.4
+    (the original paper's 2.1.4)."""
+    table = (builds["a"] / "paper/_generated/tables/cited_statistics.en.md").read_text(encoding="utf-8")
+    assert "| [-@sec-cost] | Kuaishou payment channel fees" in table
+    text = re.sub(r"\s+", " ", "\n".join(_pdf_text(builds["a"] / "paper/_output/paper-en.pdf")))
+    assert re.search(r"3\.1\.4 Kuaishou payment channel fees", text)

@@ -24,18 +24,20 @@ from analysis.figures import _common as common
 from analysis.formatting import format_period, format_quantity
 
 ROOT = Path(__file__).resolve().parents[1]
-CJK = "Noto Sans CJK SC"
+FONTS = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))["fonts"]
+CJK, LATIN = FONTS["cjk_serif"], FONTS["latin_serif"]
 LANGS = ("zh", "en")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _cjk_font():
+def _fonts():
     try:
         from analysis.fonts import find_font_file
 
         find_font_file(CJK)
+        find_font_file(LATIN, script="latin")
     except Exception as exc:  # pragma: no cover - depends on the machine
-        pytest.skip(f"CJK font not installed: {exc}")
+        pytest.skip(f"fonts not installed: {exc}")
 
 
 # --------------------------------------------------------------------------- small frames
@@ -150,6 +152,26 @@ def cited_frame():
         label_zh=lambda d: d["label_en"])
 
 
+def timeline_frames():
+    """Events as the original paper states them (one of them wrong), the independent facts
+    and the audit that corrects it."""
+    events = pd.DataFrame({
+        "event_id": ["hezhong_yibao_founded", "douyin_pay_launch", "plan", "nonbank_payment_regulation",
+                     "short_video_platform_ecommerce_rise"],
+        "date": ["2012-11", "2021-01", "2020", "2020-12-01", "2016"], "date_end": ["", "", "2021", "", ""],
+        "precision": ["month", "month", "year", "day", "year"],
+        "label_zh": ["合众易宝成立", "抖音支付上线", "发展规划", "中国人民银行推出实施《非银行支付机构管理条例》", "电商崛起"],
+        "label_en": ["合众易宝 was founded", "Douyin Pay launched", "A plan",
+                     "PBOC introduced the Regulations on Non-bank Payment Institutions", "E-commerce rose"],
+        "entity": ["合众易宝", "Douyin Pay", "NRTA", "PBOC", "Douyin"]})
+    facts = pd.DataFrame({"fact_id": ["nbpi_reg_draft_2021", "nbpi_reg_effective"],
+                          "date": ["2021-01-20", "2024-05-01"], "verdict_hint": ["contradicts", "contradicts"]})
+    audit = pd.DataFrame({"check_id": ["nonbank_regulation_date", "date_hezhong_yibao_founded",
+                                       "date_douyin_pay_launch"],
+                          "status": ["inconsistent", "consistent", "consistent"]})
+    return events, facts, audit
+
+
 def _all_by_gid(fig, gid):
     found = [a for ax in fig.axes for a in list(ax.lines) + list(ax.patches) + list(ax.collections)
              if a.get_gid() == gid]
@@ -166,7 +188,7 @@ def _heights(fig, gid):
 
 
 def _draw(fn, *args, lang):
-    with plotting.figure_context(lang, CJK):
+    with plotting.figure_context(lang, FONTS):
         fig, text = fn(*args, lang)
         FigureCanvasAgg(fig).draw()  # missing glyphs surface here, as errors
     return fig, text
@@ -191,12 +213,7 @@ def _all_calls():
         _series_rows("payment_market_share_mobile", "Tenpay", ["2017Q1"], [39.51], unit="percent",
                      status="media_estimate", resolution=0.01, source_key="analysys2017x"),
     ], ignore_index=True)
-    events = pd.DataFrame({
-        "event_id": ["hezhong_yibao_founded", "douyin_pay_launch", "plan"],
-        "date": ["2012-11", "2021-01", "2020"], "date_end": ["", "", "2021"],
-        "precision": ["month", "month", "year"], "label_zh": ["合众易宝成立", "抖音支付上线", "发展规划"],
-        "label_en": ["合众易宝 was founded", "Douyin Pay launched", "A plan"],
-        "entity": ["合众易宝", "Douyin Pay", "NRTA"]})
+    events, facts, audit = timeline_frames()
     return {
         "gmv_history_forecast": (figures.module("gmv_history_forecast").draw, series, fc, selection),
         "kuaishou_quarterly_gmv": (figures.module("kuaishou_quarterly_gmv").draw, *quarterly_frames()),
@@ -206,7 +223,7 @@ def _all_calls():
         "market_context_internet": (figures.module("market_context_internet").draw, context),
         "payment_market_shares": (figures.module("payment_market_shares").draw, context),
         "complaints_risk": (figures.module("complaints_risk").draw, cited_frame()),
-        "douyin_pay_timeline": (figures.module("douyin_pay_timeline").draw, events),
+        "douyin_pay_timeline": (figures.module("douyin_pay_timeline").draw, events, facts, audit),
         "backtest_errors": (figures.module("backtest_errors").draw, *backtest_frames()),
     }
 
@@ -221,7 +238,7 @@ def test_every_figure_in_both_languages(name, tmp_path):
     for lang in LANGS:
         fig, text = _draw(fn, *args, lang=lang)
         out = tmp_path / f"{name}.{lang}.svg"
-        with plotting.figure_context(lang, CJK):
+        with plotting.figure_context(lang, FONTS):
             plotting.save(fig, out)
         assert out.stat().st_size > 5_000
         texts[lang] = text
@@ -246,9 +263,11 @@ def test_chinese_text_is_set_in_the_cjk_font():
     found = font_manager.findfont(title.get_fontproperties())
     assert str(getattr(found, "path", found)) in cjk_files
     assert font_manager.get_font(found).family_name == CJK
-    # English figures use DejaVu Sans first, with the CJK font as fallback (合众易宝)
+    # English figures set Latin text in the serif of the body first, the CJK serif as fallback
     fig, _ = _draw(fn, *args, lang="en")
-    assert fig.axes[0].yaxis.label.get_fontfamily()[:2] == ["DejaVu Sans", CJK]
+    assert fig.axes[0].yaxis.label.get_fontfamily()[:2] == [LATIN, CJK]
+    found = font_manager.findfont(fig.axes[0].yaxis.label.get_fontproperties())
+    assert font_manager.get_font(found).family_name == LATIN
 
 
 def test_missing_glyph_raises(tmp_path):
@@ -256,7 +275,7 @@ def test_missing_glyph_raises(tmp_path):
     from matplotlib.figure import Figure
 
     for lang in LANGS:
-        with plotting.figure_context(lang, CJK):
+        with plotting.figure_context(lang, FONTS):
             fig = Figure()
             fig.text(0.5, 0.5, "抖音 \U0001D11E")  # a musical G clef: in neither font
             with pytest.raises(UserWarning, match="missing from"):
@@ -266,7 +285,7 @@ def test_missing_glyph_raises(tmp_path):
         assert not (tmp_path / f"tofu.{lang}.svg").exists()
     # the Chinese text alone draws without a warning in either language
     for lang in LANGS:
-        with plotting.figure_context(lang, CJK):
+        with plotting.figure_context(lang, FONTS):
             fig = Figure()
             fig.text(0.5, 0.5, "抖音支付 Douyin Pay 合众易宝")
             FigureCanvasAgg(fig).draw()
@@ -282,7 +301,10 @@ def test_missing_font_raises():
     from analysis.errors import FontNotFoundError
 
     with pytest.raises(FontNotFoundError):
-        with plotting.figure_context("zh", "No Such Font SC"):
+        with plotting.figure_context("zh", {**FONTS, "cjk_serif": "No Such Font SC"}):
+            pass
+    with pytest.raises(FontNotFoundError, match="latin_serif"):
+        with plotting.figure_context("en", {**FONTS, "latin_serif": "No Such Serif"}):
             pass
 
 
@@ -291,7 +313,8 @@ def test_missing_font_raises():
 def test_gmv_numbers_match_the_data():
     series, fc, selection = gmv_frames()
     fig, text = _draw(figures.module("gmv_history_forecast").draw, series, fc, selection, lang="zh")
-    scale = common.MONEY_SCALE["zh"][0]
+    scale = 1e12  # Douyin's estimates reach a trillion: the axis is in 万亿元
+    assert "万亿元" in fig.axes[0].yaxis.label.get_text()
     hist = _by_gid(fig, f"history:{KS}")
     assert list(hist.get_xdata()) == [2020, 2021, 2022]
     np.testing.assert_allclose(hist.get_ydata(), np.array([381.2e9, 680e9, 901.2e9]) / scale)
@@ -353,12 +376,13 @@ def test_complaints_and_context_numbers():
     fig, text = _draw(figures.module("complaints_risk").draw, cited_frame(), lang="zh")
     assert _heights(fig, "complaints:transaction") == [59, 31, 56]
     assert _heights(fig, "complaints:total") == [46098]
-    assert fig.axes[0].get_yscale() == "log"
+    assert fig.axes[0].get_yscale() == "linear"  # bars, never on a log axis
     assert [p.get_width() for p in _all_by_gid(fig, "risk")] == [0, 24, 24, 17, 24]
     assert format_quantity(46098, "count", "zh") in text.caption
     context = CALLS["market_context_retail"][1]
     fig, text = _draw(figures.module("market_context_retail").draw, context, lang="en")
-    assert _heights(fig, "total") == pytest.approx([5160, 7180, 10600])
+    assert _heights(fig, "total") == pytest.approx([5.16, 7.18, 10.6])  # RMB tn: the sales reach trillions
+    assert "RMB tn" in fig.axes[0].yaxis.label.get_text()
     share = _by_gid(fig, "share").get_ydata()
     assert np.isnan(share[2])  # 2018 has no figure: the line breaks
     np.testing.assert_allclose(share[[0, 1, 3]], [12.6, 15.0, 20.7])
@@ -389,7 +413,7 @@ def test_saving_twice_gives_identical_bytes(tmp_path):
     blobs = []
     for i in range(2):
         fig, _ = _draw(fn, *args, lang="zh")
-        with plotting.figure_context("zh", CJK):
+        with plotting.figure_context("zh", FONTS):
             plotting.save(fig, tmp_path / f"a{i}.svg")
         blobs.append((tmp_path / f"a{i}.svg").read_bytes())
     assert blobs[0] == blobs[1]
@@ -439,3 +463,102 @@ def test_built_figures_exist_in_both_languages(builds):
         assert texts["data"] and all((ROOT / p).suffix in (".csv", ".json") for p in texts["data"])
         for lang in LANGS:
             assert texts[lang]["caption"] and texts[lang]["alt"]
+
+
+# --------------------------------------------------------------------------- what the figures say and show
+
+def _texts(fig) -> list[str]:
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_english_figures_are_english(name):
+    """An English figure has no Chinese: not in its labels, legend, caption or alt text
+    (its names come from the glossary, data/raw/glossary.csv)."""
+    from analysis.glossary import chinese_runs
+
+    fn, *args = CALLS[name]
+    fig, text = _draw(fn, *args, lang="en")
+    assert [t for t in _texts(fig) + [text.caption, text.alt] if chinese_runs(t)] == []
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_no_bars_on_a_log_axis(name):
+    """A bar's length is its value: on a log axis it would say nothing (and start nowhere)."""
+    from matplotlib.container import BarContainer
+
+    fn, *args = CALLS[name]
+    for lang in LANGS:
+        fig, _ = _draw(fn, *args, lang=lang)
+        for ax in fig.axes:
+            if "log" in (ax.get_xscale(), ax.get_yscale()):
+                assert not [c for c in ax.containers if isinstance(c, BarContainer)], (name, lang)
+
+
+def _rgb(colour) -> tuple[float, ...]:
+    from matplotlib.colors import to_rgb
+
+    return tuple(round(v, 3) for v in to_rgb(colour))
+
+
+def _legend_handles(fig) -> dict[str, object]:
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()] + list(fig.legends)
+    return {t.get_text(): h for lg in legends for t, h in zip(lg.get_texts(), lg.legend_handles)}
+
+
+@pytest.mark.parametrize("name", ["gmv_history_forecast", "kuaishou_quarterly_gmv", "payment_fees"])
+def test_band_swatches_are_the_colour_of_the_bands(name):
+    """The legend's 80% and 95% swatches are the colour of the bands they label (not grey
+    beside blue or orange bands), the 80% one darker, as it is seen through the 95% band."""
+    fn, *args = CALLS[name]
+    for lang in LANGS:
+        fig, _ = _draw(fn, *args, lang=lang)
+        handles = _legend_handles(fig)
+        alpha = {}
+        for level in ("80", "95"):
+            label = common.pick(lang, f"{level}%预测区间", f"{level}% prediction interval")
+            bands = [c for ax in fig.axes for c in ax.collections if str(c.get_gid()).startswith(f"band{level}:")]
+            assert bands and label in handles, (name, lang, level)
+            swatch = handles[label].get_facecolor()
+            assert _rgb(swatch[:3]) == _rgb(bands[0].get_facecolor()[0][:3]), (name, lang, level)
+            alpha[level] = swatch[3]
+        assert alpha["80"] > alpha["95"]
+
+
+def test_timeline_shows_the_corrections_in_the_colours_its_caption_names():
+    """The timeline draws what the audit corrected, not the original paper's wrong date, marks
+    it as corrected, and colours each event as its caption says."""
+    mod = figures.module("douyin_pay_timeline")
+    events, facts, audit = timeline_frames()
+    for lang in LANGS:
+        fig, text = _draw(mod.draw, events, facts, audit, lang=lang)
+        drawn = re.sub(r"\s*\n\s*", "" if lang == "zh" else " ", "\n".join(_texts(fig)))  # lines unwrapped
+        assert format_period("2020-12-01", lang) not in drawn + text.caption
+        for day in ("2021-01-20", "2024-05-01"):
+            assert format_period(day, lang) in drawn
+        assert drawn.count(common.pick(lang, "（更正）", " (corrected)")) == 2
+        frame = mod.corrected_events(events, facts, audit, lang)
+        for rec in frame.itertuples():
+            _, colour, words = mod.category(rec.entity)
+            artist = _by_gid(fig, f"event:{rec.event_id}")
+            face = artist.get_markerfacecolor() if hasattr(artist, "get_markerfacecolor") else artist.get_facecolor()
+            assert _rgb(face[:3] if isinstance(face, tuple) else face) == _rgb(colour), rec.event_id
+            named = common.colour_name(colour, lang)
+            assert (f"{named}为{words[0]}" if lang == "zh" else f"{named}: {words[1]}") in text.caption
+        # the legend's swatches are the colours of the categories they name
+        handles = _legend_handles(fig)
+        for _, colour, words, _ in mod.CATEGORIES:
+            label = words[0 if lang == "zh" else 1]
+            if label in handles:
+                assert _rgb(handles[label].get_facecolor()[:3]) == _rgb(colour)
+    # once the evidence no longer contradicts the original paper, its event is drawn as it states it
+    fig, _ = _draw(mod.draw, events, facts, audit.assign(status="consistent"), lang="en")
+    assert format_period("2020-12-01", "en") in "\n".join(_texts(fig))
+
+
+def test_money_axes_read_in_trillions_where_the_amounts_do():
+    assert common.money_scale(1.54e13, "zh") == (1e12, "万亿元")
+    assert common.money_scale(1.54e13, "en") == (1e12, "RMB tn")
+    assert common.money_scale(9.9e11, "zh") == (1e8, "亿元")

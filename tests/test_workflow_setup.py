@@ -33,7 +33,7 @@ def test_shipped_config_is_valid():
 
 @pytest.mark.parametrize("mutate,fragment", [
     (lambda c: c.update(colour="blue"), "Additional properties are not allowed ('colour'"),
-    (lambda c: c["fonts"].update(cjk_sans=12), "12 is not of type 'string'"),
+    (lambda c: c["fonts"].update(latin_serif=12), "12 is not of type 'string'"),
     (lambda c: c["render"].update(engine="latex"), "'latex' is not one of"),
     (lambda c: c["paper"].update(languages=["zh", "fr"]), "'fr' is not one of"),
     (lambda c: c["paper"].pop("author"), "'author' is a required property"),
@@ -51,7 +51,7 @@ def test_bad_config_stops_with_a_readable_message(mutate, fragment):
 def test_bad_config_stops_snakemake(tmp_path):
     bad = tmp_path / "bad.yaml"
     config = _config()
-    config["fonts"]["cjk_sans"] = 12
+    config["fonts"]["latin_serif"] = 12
     bad.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "snakemake", "--dry-run", "--configfile", str(bad)],
                           cwd=ROOT, capture_output=True, text=True)
@@ -61,16 +61,19 @@ def test_bad_config_stops_snakemake(tmp_path):
 
 def test_missing_cjk_font_names_the_fix():
     with pytest.raises(FontNotFoundError) as err:
-        find_font_file("No Such CJK Font SC", config_key="fonts.cjk_sans")
+        find_font_file("No Such CJK Font SC", config_key="fonts.cjk_serif")
     message = str(err.value)
-    assert "'No Such CJK Font SC'" in message and "fonts.cjk_sans" in message
+    assert "'No Such CJK Font SC'" in message and "fonts.cjk_serif" in message
     assert "apt-get install fonts-noto-cjk" in message and "macOS" in message
+    with pytest.raises(FontNotFoundError) as err:
+        find_font_file("No Such Serif", config_key="fonts.latin_serif", script="latin")
+    assert "fonts.latin_serif" in str(err.value) and "apt-get install fonts-linuxlibertine" in str(err.value)
 
 
-def test_configured_cjk_fonts_are_found():
+def test_configured_fonts_are_found():
     config = _config()
-    for key in ("cjk_sans", "cjk_serif"):
-        assert find_font_file(config["fonts"][key]).is_file()
+    assert find_font_file(config["fonts"]["cjk_serif"]).is_file()
+    assert find_font_file(config["fonts"]["latin_serif"], script="latin").is_file()
 
 
 def test_lint_is_clean():
@@ -110,7 +113,7 @@ def test_font_dirs_names_the_key_of_the_missing_font():
 @pytest.mark.parametrize(("key", "family", "fragment"), [
     ("cjk_serif", "No Such Serif SC", "'No Such Serif SC' (config key fonts.cjk_serif) is not installed"),
     ("cjk_serif", "DejaVu Sans", "'DejaVu Sans' (config key fonts.cjk_serif) has no glyphs for Chinese"),
-    ("cjk_sans", "DejaVu Sans", "'DejaVu Sans' (config key fonts.cjk_sans) has no glyphs for Chinese"),
+    ("latin_serif", "No Such Serif", "'No Such Serif' (config key fonts.latin_serif) is not installed"),
 ])
 def test_startup_font_check_names_the_right_key(key, family, fragment):
     from analysis.fonts import check_configured
@@ -130,7 +133,7 @@ def test_startup_font_check_accepts_the_shipped_fonts():
 
 
 @pytest.mark.parametrize(("file", "old", "new", "message"), [
-    ("config/config.yaml", "\nrender:", '\nfonts:\n  cjk_sans: "Noto Sans CJK SC"\n  cjk_serif: "DejaVu Sans"\nrender:',
+    ("config/config.yaml", "\nrender:", '\nfonts:\n  cjk_serif: "Noto Serif CJK SC"\n  latin_serif: "DejaVu Sans"\nrender:',
      "config/config.yaml, line {second}, key 'fonts': 'fonts' appears twice (lines {first} and {second})"),
     ("data/raw/sources.yaml", "retrieved: 2026-11-25", "retrieved: 2062-11-25",
      "data/raw/sources.yaml, line 7, key 'seed_paper.zh.txt.retrieved': retrieved 2062-11-25 is after today"),

@@ -17,6 +17,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Axis scale per language: 亿元 / RMB bn for money, 亿人 / million people.
 MONEY_SCALE = {"zh": (1e8, "亿元"), "en": (1e9, "RMB bn")}
+# Amounts in the trillions read better in 万亿元 / RMB tn (15.4, not 154000亿元).
+TRILLION_SCALE = {"zh": (1e12, "万亿元"), "en": (1e12, "RMB tn")}
+
+
+def money_scale(largest: float, lang: str) -> tuple[float, str]:
+    """The unit of a money axis whose data reach ``largest`` (CNY): 万亿元 / RMB tn
+    from a trillion up, else 亿元 / RMB bn."""
+    return TRILLION_SCALE[lang] if abs(float(largest)) >= 1e12 else MONEY_SCALE[lang]
 
 
 PERSONS_SCALE = {"zh": (1e8, "亿人"), "en": (1e6, "million people")}
@@ -28,6 +36,16 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = (
 
 
 GREY = "#777777"
+
+
+# The colours as captions name them (a caption that names a colour takes it from here).
+COLOUR_NAMES = {BLUE: ("蓝色", "blue"), ORANGE: ("橙色", "orange"), GREEN: ("绿色", "green"),
+                VERMILLION: ("朱红色", "vermilion"), PURPLE: ("紫红色", "reddish purple"), SKY: ("天蓝色", "sky blue"),
+                BLACK: ("黑色", "black"), GREY: ("灰色", "grey")}
+
+
+def colour_name(colour: str, lang: str) -> str:
+    return COLOUR_NAMES[colour][0 if lang == "zh" else 1]
 
 
 SERIES_COLOURS = {"kuaishou_ecommerce_gmv_annual": ORANGE, "kuaishou_ecommerce_gmv_quarterly": ORANGE}
@@ -58,14 +76,29 @@ SERIES_NAMES = {
 }
 
 
-ENTITY_NAMES = {"zh": {"Kuaishou": "快手", "Douyin": "抖音", "Alipay": "支付宝", "Tenpay": "财付通"},
-                "en": {"Kuaishou": "Kuaishou", "Douyin": "Douyin", "Alipay": "Alipay",
-                       "Tenpay": "Tenpay"}}
+def entity_name(entity: str, lang: str) -> str:
+    """An entity of the data (its English name as the tables record it, e.g. "Kuaishou",
+    or its Chinese name) in ``lang``, from the glossary (data/raw/glossary.csv)."""
+    from analysis import glossary
+
+    for term in glossary.terms().values():
+        if entity in (term.en, term.en_short, term.zh, term.term_id):
+            return term.name(lang, short=True)
+    raise KeyError(f"entity '{entity}' has no entry in data/raw/glossary.csv")
 
 
-# Research firms behind the market-share estimates, by the prefix of their source key.
-RESEARCH_FIRMS = {"analysys": {"zh": "易观", "en": "Analysys"},
-                  "iresearch": {"zh": "艾瑞咨询", "en": "iResearch"}}
+# Research firms behind the market-share estimates, by the prefix of their source key
+# (glossary terms).
+RESEARCH_FIRMS = {"analysys": "analysys", "iresearch": "iresearch"}
+
+
+def research_firm(source_key: str, lang: str) -> str:
+    from analysis import glossary
+
+    term = next((t for k, t in RESEARCH_FIRMS.items() if str(source_key).startswith(k)), None)
+    if term is None:
+        raise KeyError(f"source '{source_key}': no research firm in RESEARCH_FIRMS (analysis/figures/_common.py)")
+    return glossary.name(term, lang)
 
 
 @dataclass(frozen=True)
@@ -216,7 +249,7 @@ SRC_KUAISHOU = ("快手科技业绩公告", "Kuaishou results announcements")
 SRC_MEDIA = ("媒体报道（抖音GMV为媒体估计）", "media reports (Douyin GMV is a media estimate)")
 
 
-SRC_MODELS = ("预测为本文模型", "forecasts: this paper's models")
+SRC_MODELS = ("预测为本版模型", "forecasts: this edition's models")
 
 
 SRC_PAPER = ("原论文（引快手年报）", "the original paper (citing Kuaishou's annual report)")
@@ -231,6 +264,10 @@ SRC_CNNIC = ("中国互联网络信息中心（CNNIC）统计报告", "CNNIC Sta
 SRC_DISCLOSURE = ("原论文所引披露数据", "disclosures cited in the original paper")
 
 
+# Opacity of the forecast bands; the 80% band is drawn over the 95% band.
+BAND_ALPHA = {"95": 0.13, "80": 0.28}
+
+
 def fan(ax: "Axes", x: list[float], fc: "pd.DataFrame", start: tuple[float, float] | None,
          scale: float, colour: str, gid: str) -> None:
     """Median and 80%/95% bands of a forecast, joined to the last observation ``start``."""
@@ -239,9 +276,9 @@ def fan(ax: "Axes", x: list[float], fc: "pd.DataFrame", start: tuple[float, floa
         return head + [float(v) / scale for v in fc[name]]
 
     xs = ([start[0]] if start else []) + list(x)
-    ax.fill_between(xs, col("lo95"), col("hi95"), color=colour, alpha=0.13, linewidth=0,
+    ax.fill_between(xs, col("lo95"), col("hi95"), color=colour, alpha=BAND_ALPHA["95"], linewidth=0,
                     gid=f"band95:{gid}")
-    ax.fill_between(xs, col("lo80"), col("hi80"), color=colour, alpha=0.28, linewidth=0,
+    ax.fill_between(xs, col("lo80"), col("hi80"), color=colour, alpha=BAND_ALPHA["80"], linewidth=0,
                     gid=f"band80:{gid}")
     line, = ax.plot(x, [float(v) / scale for v in fc["yhat"]], color=colour, linestyle=":",
                     linewidth=1.8, gid=f"forecast:{gid}")
@@ -250,11 +287,17 @@ def fan(ax: "Axes", x: list[float], fc: "pd.DataFrame", start: tuple[float, floa
                 color=colour, linestyle=":", linewidth=1.8)
 
 
-def band_proxies(lang: str) -> list:
+def band_proxies(lang: str, colour: str) -> list:
+    """Legend swatches of the bands :func:`fan` draws in ``colour``, as they look on the
+    plot: the 80% band is seen through the 95% one."""
     from matplotlib.patches import Patch
 
-    return [Patch(facecolor=GREY, alpha=0.45, label=pick(lang, "80%预测区间", "80% prediction interval")),
-            Patch(facecolor=GREY, alpha=0.18, label=pick(lang, "95%预测区间", "95% prediction interval"))]
+    a95 = BAND_ALPHA["95"]
+    a80 = 1 - (1 - BAND_ALPHA["95"]) * (1 - BAND_ALPHA["80"])
+    return [Patch(facecolor=colour, alpha=a80, linewidth=0, gid="legend:band80",
+                  label=pick(lang, "80%预测区间", "80% prediction interval")),
+            Patch(facecolor=colour, alpha=a95, linewidth=0, gid="legend:band95",
+                  label=pick(lang, "95%预测区间", "95% prediction interval"))]
 
 
 def scope_series(series: "pd.DataFrame", entity: str) -> list[str]:

@@ -87,8 +87,8 @@ def draw(summary: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> tuple
                for k, h in enumerate(horizons)]
     axes[0].legend(handles=handles, loc="lower right", fontsize=7, ncol=len(horizons),
                    bbox_to_anchor=(1.0, 1.12), borderaxespad=0.2)
-    src = sources(lang, ("本文方法的时间序列交叉验证（基于快手业绩公告的数据）",
-                          "time-series cross-validation of this paper's methods (data: Kuaishou results "
+    src = sources(lang, ("本版方法的时间序列交叉验证（基于快手业绩公告的数据）",
+                          "time-series cross-validation of this edition's methods (data: Kuaishou results "
                           "announcements)"))
     source_line(fig, src)
 

@@ -1,4 +1,4 @@
-"""合众易宝's complaints by type before 2021 against the 2021 total, and Douyin Pay's
+"""Hezhong Yibao's complaints by type before 2021 against the 2021 total, and Douyin Pay's
 2023 risk events. Cited in § 4.3 (risk)."""
 
 from __future__ import annotations
@@ -30,8 +30,11 @@ def load(paths: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
-    """合众易宝's complaints by type 2018–2020 against the 2021 total (log scale), and Douyin
-    Pay's 2023 risk-event counts."""
+    """Hezhong Yibao's complaints by type 2018–2020 against the 2021 total (a linear axis: the
+    earlier bars are slivers beside it, which is the point), and Douyin Pay's 2023 risk-event counts."""
+    from analysis import glossary
+
+    provider = glossary.name("hezhong_yibao", lang)
     c = cited.set_index("stat_id")
     label_col = f"label_{lang}"
     fig = new_figure(figsize=(6.3, 3.6))
@@ -42,29 +45,25 @@ def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     kinds = [("transaction", BLUE, pick(lang, "交易类", "Transaction")),
              ("service", GREEN, pick(lang, "服务类", "Service"))]
     w = 0.36
+    top = float(c.loc["hezhong_yibao_complaints_total", "value_std"])
     for i, (kind, colour, name) in enumerate(kinds):
         vals = [float(c.loc[f"hezhong_yibao_{kind}_complaints_{y}", "value_std"]) for y in years]
         xs = [j + (i - 0.5) * w for j in range(len(years))]
         ax.bar(xs, vals, width=w * 0.95, color=colour, label=name, gid=f"complaints:{kind}")
         for xx, v in zip(xs, vals):
-            ax.text(xx, v * 1.12, format_quantity(v, "count", lang), ha="center", va="bottom", fontsize=7)
+            ax.text(xx, v + top * 0.015, format_quantity(v, "count", lang), ha="center", va="bottom", fontsize=7)
     total = c.loc["hezhong_yibao_complaints_total"]
     tx = len(years)
     ax.bar([tx], [float(total["value_std"])], width=w * 1.6, color=VERMILLION,
            label=pick(lang, "交易类与服务类合计", "Transaction + service, total"), gid="complaints:total")
-    ax.text(tx, float(total["value_std"]) * 1.12, format_quantity(float(total["value_std"]), "count", lang),
+    ax.text(tx, top * 1.015, format_quantity(float(total["value_std"]), "count", lang),
             ha="center", va="bottom", fontsize=7)
-    ax.set_yscale("log")
-    from matplotlib.ticker import FixedLocator, NullFormatter
-
-    ax.yaxis.set_major_locator(FixedLocator([1, 10, 100, 1000, 10000, 100000]))
     ax.yaxis.set_major_formatter(number_formatter(lang))
-    ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.set_ylim(1, float(total["value_std"]) * 12)
+    ax.set_ylim(0, top * 1.15)
     ax.set_xticks(range(len(years) + 1), [format_period(y, lang) for y in years]
                   + [format_period(str(total["period"]), lang)])
-    ax.set_ylabel(pick(lang, "客户投诉（件，对数刻度）", "Customer complaints (log scale)"))
-    ax.set_title(pick(lang, "（a）合众易宝客户投诉", "(a) Complaints, 合众易宝"), fontsize=9)
+    ax.set_ylabel(pick(lang, "客户投诉（件）", "Customer complaints"))
+    ax.set_title(pick(lang, f"（a）{provider}客户投诉", f"(a) Complaints against {provider}"), fontsize=9)
     ax.legend(loc="upper left", fontsize=7)
 
     risk_ids = ["douyin_pay_account_leak_risk_events_2023", "douyin_pay_fund_loss_risk_events_2023",
@@ -101,20 +100,20 @@ def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     risk_text = [f"{c.loc[r, label_col]}：{q(r)}" if lang == "zh" else f"{c.loc[r, label_col]}: {q(r)}"
                  for r in risk_ids]
     if lang == "zh":
-        caption = (f"左图：抖音支付的提供方合众易宝的客户投诉，{fp(years[0])}至{fp(years[-1])}按类型（交易类分别为"
+        caption = (f"左图：抖音支付的提供方{provider}的客户投诉，{fp(years[0])}至{fp(years[-1])}按类型（交易类分别为"
                    f"{'、'.join(trans)}件，服务类分别为{'、'.join(serv)}件），与{fp(total['period'])}的合计{tot}件对比"
-                   f"（约为此前单项最高值的{ratio:,.0f}倍；纵轴为对数刻度）。右图：抖音支付{fp(period)}的风险事件（"
+                   f"（约为此前单项最高值的{ratio:,.0f}倍）。右图：抖音支付{fp(period)}的风险事件（"
                    + "；".join(risk_text) + "）。" + src)
-        alt = (f"两幅柱状图。左图（对数纵轴）：{fp(years[0])}至{fp(years[-1])}每年的交易类与服务类投诉均在数十件，"
+        alt = (f"两幅柱状图。左图：{fp(years[0])}至{fp(years[-1])}每年的交易类与服务类投诉均在数十件，"
                f"{fp(total['period'])}合计跃升至{tot}件。右图：{fp(period)}账户泄露类风险事件为零，"
                f"资金损失类事件{q(risk_ids[1])}起。")
     else:
-        caption = (f"Left: customer complaints against 合众易宝 (Hezhong Yibao), the provider of Douyin Pay, by type "
+        caption = (f"Left: customer complaints against {provider}, the provider of Douyin Pay, by type "
                    f"for {fp(years[0])}–{fp(years[-1])} (transaction-related {', '.join(trans)}; service-related "
                    f"{', '.join(serv)}) against the {fp(total['period'])} total of {tot} (about {ratio:,.0f} times "
-                   f"the highest earlier count; log scale). Right: Douyin Pay's risk events in {fp(period)} ("
+                   f"the highest earlier count). Right: Douyin Pay's risk events in {fp(period)} ("
                    + "; ".join(risk_text) + "). " + src)
-        alt = (f"Two bar charts. Left (log scale): transaction and service complaints number in the tens each year "
-               f"from {fp(years[0])} to {fp(years[-1])}, then the {fp(total['period'])} total jumps to {tot}. Right: in "
+        alt = (f"Two bar charts. Left: transaction and service complaints number in the tens each year from "
+               f"{fp(years[0])} to {fp(years[-1])}, barely visible beside the {fp(total['period'])} total of {tot}. Right: in "
                f"{fp(period)} there were no account-leak risk events and {q(risk_ids[1])} fund-loss events.")
     return fig, FigureText(caption, alt)

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
-    BLACK, BLUE, FigureText, GREY, MONEY_SCALE, SRC_MEDIA, SRC_MODELS, SRC_PAPER, join_list,
-    log_y, model_name, money, number_formatter, period_x, pick, rate_pct, scope_styles,
+    BLUE, FigureText, GREY, SRC_MEDIA, SRC_MODELS, SRC_PAPER, join_list,
+    model_name, money, money_scale, number_formatter, period_x, pick, rate_pct, scope_styles,
     series_name, sources, year_axis,
 )
 from analysis.figures._read import read_table
@@ -46,8 +46,8 @@ def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    scale, unit = MONEY_SCALE[lang]
     hist = sensitivity.copy()
+    scale, unit = money_scale(hist["fee"].max(), lang)
     hist["period"] = hist["period"].astype(str)
     scopes = sorted(hist["series_id"].unique())
     fig = new_figure(figsize=(6.3, 4.4))
@@ -65,7 +65,7 @@ def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
         mid = (wide[("central", "min")] + wide[("central", "max")]) / 2
         lo, hi = wide[("rate_lo95", "min")], wide[("rate_hi95", "max")]
         ax.errorbar(x, mid / scale, yerr=[(mid - lo) / scale, (hi - mid) / scale], fmt=marker, color=colour,
-                    markerfacecolor="white", markersize=5, elinewidth=1, capsize=2, gid=f"bill:{sid}")
+                    ecolor=GREY, markerfacecolor="white", markersize=5, elinewidth=1, capsize=2, gid=f"bill:{sid}")
         handles.append(Line2D([], [], color=colour, marker=marker, markerfacecolor="white", linestyle="none",
                               label=series_name(sid, lang)))
     forecast = forecast.sort_values("period")
@@ -76,13 +76,14 @@ def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
                     facecolor="none", edgecolor=BLUE, hatch="///", linewidth=0.0, alpha=0.6, gid="scenario")
     handles.append(Patch(facecolor="none", edgecolor=BLUE, hatch="///",
                          label=pick(lang, "情景区间（非预测区间）", "Scenario range (not a prediction interval)")))
-    handles.append(Line2D([], [], color=BLACK, marker="|", markersize=8, linestyle="none",
-                          label=pick(lang, "费率95%范围", "Rate's 95% range")))
-    log_y(ax, lang, subs=(1.0, 2.0, 5.0))
+    handles.append(Line2D([], [], color=GREY, marker="|", markersize=8, markeredgewidth=1, linestyle="none",
+                          label=pick(lang, "误差线：费率95%范围", "Error bars: the rate's 95% range")))
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(number_formatter(lang))
     first, last = int(hist["period"].min()[:4]), int(str(wide_fc.index[-1])[:4])
     year_axis(ax, first, last)
     ax.tick_params(axis="x", which="minor", labelsize=7)
-    ax.set_ylabel(pick(lang, f"估计手续费（{unit}，对数刻度）", f"Estimated fees ({unit}, log scale)"))
+    ax.set_ylabel(pick(lang, f"估计手续费（{unit}）", f"Estimated fees ({unit})"))
     ax.set_title(pick(lang, "（a）各口径GMV估计×中心费率", "(a) Each GMV estimate × central rate"), fontsize=9)
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=6,
                frameon=False)
@@ -125,8 +126,8 @@ def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
                    f"{fp(latest)}（{series_name(base_sid, lang)}）约为{money(central['fee'], lang)}（{money(lo_row['fee'], lang)}"
                    f"至{money(hi_row['fee'], lang)}）。右图为{fp(latest)}手续费随费率的变化（示意费率：{ill}）。"
                    f"斜线区域为情景区间而非预测：{fp(end)}介于{money(s_lo, lang)}与{money(s_hi, lang)}之间"
-                   f"（{join_list(rules, lang)}）。左图纵轴为对数刻度。{src}")
-        alt = (f"两幅图。左图（对数纵轴）：抖音各口径GMV估计对应的手续费，{fp(latest)}约{money(central['fee'], lang)}，"
+                   f"（{join_list(rules, lang)}）。{src}")
+        alt = (f"两幅图。左图：抖音各口径GMV估计对应的手续费，{fp(latest)}约{money(central['fee'], lang)}，"
                f"其后为至{fp(end)}的情景区间（{money(s_lo, lang)}至{money(s_hi, lang)}）。右图：{fp(latest)}手续费随费率"
                f"线性上升。")
     else:
@@ -139,9 +140,8 @@ def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
                    f"is about {money(central['fee'], lang)} ({money(lo_row['fee'], lang)} to "
                    f"{money(hi_row['fee'], lang)}). The right panel varies the rate for {fp(latest)} (illustrative "
                    f"rates: {ill}). The hatched area is a scenario range, not a forecast: for {fp(end)} between "
-                   f"{money(s_lo, lang)} and {money(s_hi, lang)} ({join_list(rules, lang)}). Left panel on a log scale. "
-                   f"{src}")
-        alt = (f"Two panels. Left (log scale): Douyin's fee bill for each GMV estimate, about "
+                   f"{money(s_lo, lang)} and {money(s_hi, lang)} ({join_list(rules, lang)}). {src}")
+        alt = (f"Two panels. Left: Douyin's fee bill for each GMV estimate, about "
                f"{money(central['fee'], lang)} in {fp(latest)}, then a scenario range to {fp(end)} "
                f"({money(s_lo, lang)} to {money(s_hi, lang)}). Right: the {fp(latest)} bill grows linearly with "
                f"the fee rate.")

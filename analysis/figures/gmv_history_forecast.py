@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
-    BLUE, ENTITY_NAMES, FigureText, GREY, MONEY_SCALE, ORANGE, SERIES_COLOURS, SRC_KUAISHOU,
-    SRC_MEDIA, SRC_MODELS, band_proxies, draw_scope, fan, log_y, model_name, money, pick,
+    BLUE, FigureText, GREY, ORANGE, SERIES_COLOURS, SRC_KUAISHOU,
+    SRC_MEDIA, SRC_MODELS, band_proxies, draw_scope, entity_name, fan, log_y, model_name, money, money_scale, pick,
     scope_series, scope_styles, series_name, sources, period_years,
 )
 from analysis.figures._read import read_series, read_table
@@ -47,11 +47,13 @@ def draw(series: "pd.DataFrame", forecasts: "pd.DataFrame",
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    scale, unit = MONEY_SCALE[lang]
     sel = selection.set_index("series_id")
     annual = [sid for sid in sel.index if str(sel.loc[sid, "last"]).isdigit()]
     fc_ids = [s for s in annual if sel.loc[s, "forecast_kind"] == "forecast"]
     sc_ids = [s for s in annual if sel.loc[s, "forecast_kind"] == "scenario"]
+    gmv = series[series["series_id"].isin(fc_ids) | (series["series_id"].str.contains("_gmv")
+                                                      & series["period"].astype(str).str.fullmatch(r"\d{4}"))]
+    scale, unit = money_scale(gmv["value_std"].max(), lang)
     fig = new_figure(figsize=(6.3, 4.6))
     fig.subplots_adjust(bottom=0.27)
     ax = fig.add_subplot()
@@ -59,7 +61,7 @@ def draw(series: "pd.DataFrame", forecasts: "pd.DataFrame",
     for sid in fc_ids:
         colour = SERIES_COLOURS.get(sid, ORANGE)
         rows = series[(series["series_id"] == sid) & series["use_in_model"]].sort_values("period")
-        entity = ENTITY_NAMES[lang].get(str(rows["entity"].iloc[0]), str(rows["entity"].iloc[0]))
+        entity = entity_name(str(rows["entity"].iloc[0]), lang)
         x = [int(p) for p in rows["period"]]
         ax.plot(x, rows["value_std"] / scale, color=colour, marker="o", markersize=5, gid=f"history:{sid}")
         mine = forecasts[forecasts["series_id"] == sid]
@@ -87,7 +89,7 @@ def draw(series: "pd.DataFrame", forecasts: "pd.DataFrame",
     for sid in sc_ids:
         entity_code = str(series.loc[series["series_id"] == sid, "entity"].iloc[0])
         scopes = scope_series(series, entity_code)
-        entity = ENTITY_NAMES[lang].get(entity_code, entity_code)
+        entity = entity_name(entity_code, lang)
         for scope, (colour, marker) in scope_styles(scopes, sid).items():
             draw_scope(ax, series[series["series_id"] == scope], colour, marker, scale, scope)
             handles.append(Line2D([], [], color=colour, marker=marker, markerfacecolor="white",
@@ -109,7 +111,8 @@ def draw(series: "pd.DataFrame", forecasts: "pd.DataFrame",
         facts[sid] = dict(entity=entity, scenario=True, last=str(rows["period"].iloc[-1]), v_last=y0, end=str(end),
                           lo=float(wide.loc[end].min()), hi=float(wide.loc[end].max()),
                           rules=[model_name(r, lang) for r in wide.columns], n_scopes=len(scopes))
-    handles += band_proxies(lang)
+    if fc_ids:
+        handles += band_proxies(lang, SERIES_COLOURS.get(fc_ids[0], ORANGE))
     log_y(ax, lang)
     drawn = series[series["series_id"].isin(fc_ids + scopes)]
     first_year = min(period_years(drawn["period"]))

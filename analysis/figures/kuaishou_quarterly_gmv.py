@@ -105,7 +105,7 @@ def draw(history: "pd.DataFrame", fitted: "pd.DataFrame", forecast: "pd.DataFram
                Line2D([], [], color=BLUE, linestyle=":", linewidth=1.8,
                       label=pick(lang, f"预测中位数（{mname}）", f"Forecast median ({mname})")),
                Line2D([], [], color=GREY, linestyle="-.", linewidth=1.1,
-                      label=pick(lang, f"基准（{bname}）", f"Benchmark ({bname})"))] + band_proxies(lang)
+                      label=pick(lang, f"基准（{bname}）", f"Benchmark ({bname})"))] + band_proxies(lang, BLUE)
     if not len(fitted):
         handles.pop(2)
     if not len(imp):
@@ -124,7 +124,8 @@ def draw(history: "pd.DataFrame", fitted: "pd.DataFrame", forecast: "pd.DataFram
                                                                 "raw_coverage95")}
     mase = {k: f"{float(selection[k]):.2f}" for k in ("selected_mase", "best_benchmark_mase")}
     if lang == "zh":
-        imp_text = (f"{join_list(imputed, lang)}未单独披露，由全年合计减去其余三个季度推得（空心点）。" if imputed else "")
+        imp_text = (f"{join_list(imputed, lang)}不在本版收集的季度数据中，由全年合计减去同年其余三个季度推得（空心点）。"
+                    if imputed else "")
         cal_text = (f"回测中模型自身的80%与95%区间分别覆盖了{cov['raw_coverage80']}与{cov['raw_coverage95']}的实际值，"
                     f"因此按回测误差重新标定（留一起点估计的覆盖率为{cov['coverage80']}与{cov['coverage95']}）"
                     if cal else f"回测中80%与95%区间分别覆盖了{cov['coverage80']}与{cov['coverage95']}的实际值")
@@ -138,8 +139,9 @@ def draw(history: "pd.DataFrame", fitted: "pd.DataFrame", forecast: "pd.DataFram
                f"每年第四季度最高（{fp(peak['period'])}为{money(peak['value_std'], lang)}）；点线预测向{fp(end['period'])}"
                f"延伸并保持季节起伏，区间随预测步长变宽；点划线为基准（{bname}）。")
     else:
-        imp_text = (f"{join_list(imputed, lang)} was not reported separately and is the annual total minus the "
-                    "other three quarters (hollow marker). " if imputed else "")
+        imp_text = (f"{join_list(imputed, lang)}, missing from the quarterly figures collected for this edition, "
+                    f"{'is' if len(imputed) == 1 else 'are'} the annual total minus the year's other three quarters "
+                    "(hollow marker). " if imputed else "")
         cal_text = (f"in the backtest the model's own 80% and 95% intervals contained {cov['raw_coverage80']} and "
                     f"{cov['raw_coverage95']} of the actual values, so they were rescaled from the backtest errors "
                     f"(coverage estimated leaving each origin out: {cov['coverage80']} and {cov['coverage95']})"

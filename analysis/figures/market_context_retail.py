@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
-    BLUE, FigureText, GREEN, MONEY_SCALE, SKY, SRC_NBS, join_list, money, number_formatter, pct,
-    period_x, pick, sources, year_axis, period_years,
+    BLUE, FigureText, GREEN, SKY, SRC_NBS, join_list, money, number_formatter, pct,
+    money_scale, period_x, pick, sources, year_axis, period_years,
 )
 from analysis.figures._read import read_series
 from analysis.formatting import format_period
@@ -39,13 +39,12 @@ def _annual_gaps(periods: list[str], values: list[float]) -> tuple[list[float], 
 def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     """NBS online retail sales (total and physical goods) and the physical-goods share of
     total retail sales of consumer goods."""
-    scale, unit = MONEY_SCALE[lang]
-
     def rows(sid: str) -> "pd.DataFrame":
         return series[(series["series_id"] == sid) & series["use_in_model"]].sort_values("period")
 
     total, phys = rows("nbs_online_retail_sales"), rows("nbs_physical_online_retail_sales")
     share = rows("nbs_physical_share_of_retail_sales")
+    scale, unit = money_scale(total["value_std"].max(), lang)
     fig = new_figure()
     gs = fig.add_gridspec(1, 2, wspace=0.3)
     ax, axs = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])

@@ -100,10 +100,10 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
                Line2D([], [], color=BLACK, marker="^", linestyle="none",
                       label=pick(lang, "下限（原文“超过”）", "Lower bound (\"over\")")),
                Line2D([], [], color=BLACK, marker="o", linestyle="none", label=pick(lang, "确切值", "Exact")),
-               Patch(facecolor=GREY, alpha=0.35,
+               Patch(facecolor=GREY, alpha=0.25, linewidth=0,
                      label=pick(lang, "费率95%范围×官方GMV", "Rate's 95% range × official GMV")),
                Line2D([], [], color=BLUE, linestyle=":", linewidth=1.8,
-                      label=pick(lang, "推算中位数", "Projection median"))] + band_proxies(lang)
+                      label=pick(lang, "推算中位数", "Projection median"))] + band_proxies(lang, BLUE)
     ax.legend(handles=handles, loc="upper left", fontsize=6.5, ncol=1)
     src = sources(lang, SRC_PAPER, SRC_KUAISHOU, SRC_MODELS)
     source_line(fig, src)
@@ -118,7 +118,7 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
         caption = (f"快手支付渠道手续费：原论文给出的数据点（{pts_zh}；三角形为下限，原文称“超过”，"
                    f"{len(points)}个点中有{n_lb}个）及其对应的手续费率（右图），介于{rate_pct(rmin, lang)}与"
                    f"{rate_pct(rmax, lang)}之间。费率分布以观测费率的对数均值与标准差为参数、在最低观测值处截断"
-                   f"（下限只会被超过），其中位数{rate_pct(rc, lang)}（点线）为本文所用的中心费率，95%范围为"
+                   f"（下限只会被超过），其中位数{rate_pct(rc, lang)}（点线）为本版所用的中心费率，95%范围为"
                    f"{rate_pct(rlo, lang)}至{rate_pct(rhi, lang)}（浅灰带）。左图灰色带为该范围乘以官方GMV；"
                    f"{f_first}至{f_last}为由快手年度GMV预测（季度预测加总）推算的全年手续费，{f_last}中位数为"
                    f"{money(end['yhat'], lang)}（95%区间{money(end['lo95'], lang)}至{money(end['hi95'], lang)}），"
@@ -138,7 +138,7 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
                    f"of its quarterly forecasts), with a median of {money(end['yhat'], lang)} for {f_last} (95% "
                    f"interval {money(end['lo95'], lang)} to {money(end['hi95'], lang)}); shaded bands are 80% and "
                    f"95% intervals. {src}")
-        alt = (f"Two panels. Left: Kuaishou's payment-channel fees, the paper's points ({pts_en}) and a projection "
+        alt = (f"Two panels. Left: Kuaishou's payment-channel fees, the original paper's points ({pts_en}) and a projection "
                f"rising to about {money(end['yhat'], lang)} in {f_last}. Right: the implied fee rates, between "
                f"{rate_pct(rmin, lang)} and {rate_pct(rmax, lang)}, with a central rate of {rate_pct(rc, lang)}.")
     return fig, FigureText(caption, alt)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
-    BLUE, ENTITY_NAMES, FigureText, GREEN, GREY, ORANGE, RESEARCH_FIRMS, join_list,
+    BLUE, FigureText, GREEN, GREY, ORANGE, entity_name, join_list, research_firm,
     number_formatter, pct, pick, sources,
 )
 from analysis.figures._read import read_series
@@ -43,7 +43,7 @@ def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     width = 0.8 / len(entities)
 
     def firm(key: str) -> str:
-        return next((v[lang] for k, v in RESEARCH_FIRMS.items() if str(key).startswith(k)), str(key))
+        return research_firm(str(key), lang)
 
     for i, ent in enumerate(entities):
         for j, p in enumerate(periods):
@@ -61,7 +61,7 @@ def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
                     ha="center", va="bottom", fontsize=7)
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=colours.get(e, ORANGE), label=ENTITY_NAMES[lang].get(e, e)) for e in entities],
+    ax.legend(handles=[Patch(color=colours.get(e, ORANGE), label=entity_name(e, lang)) for e in entities],
               loc="upper right", fontsize=8)
     labels = []
     for p in periods:
@@ -83,7 +83,7 @@ def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     by = {(r.entity, str(r.period)): r for r in rows.itertuples(index=False)}
     items_zh, items_en = [], []
     for p in periods:
-        vals = [(ENTITY_NAMES[lang].get(e, e), by[(e, p)]) for e in entities if (e, p) in by]
+        vals = [(entity_name(e, lang), by[(e, p)]) for e in entities if (e, p) in by]
         txt = [f"{n}{pct(r.value_std, lang, max(0, -round(math.log10(r.resolution_std))))}" for n, r in vals]
         txt_en = [f"{n} {pct(r.value_std, lang, max(0, -round(math.log10(r.resolution_std))))}" for n, r in vals]
         items_zh.append(f"{fp(p)}（{firm(vals[0][1].source_key)}）{'、'.join(txt)}")

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def make_figure(name: str, inp: Mapping[str, Any], out: Mapping[str, str], log_path: str,
-                cjk_font: str, langs: tuple[str, ...]) -> None:
+                fonts: Mapping[str, str], langs: tuple[str, ...]) -> None:
     from analysis import figures, joblog, plotting
 
     outputs = list(out.values()) if isinstance(out, dict) else list(out)
@@ -28,7 +28,7 @@ def make_figure(name: str, inp: Mapping[str, Any], out: Mapping[str, str], log_p
         data = fig_module.load({key: inp[key] for key in figures.declaration(name)["inputs"]})
         texts: dict[str, Any] = {}
         for lang in langs:
-            with plotting.figure_context(lang, cjk_font):
+            with plotting.figure_context(lang, fonts):
                 fig, text = fig_module.draw(**data, lang=lang)
                 plotting.save(fig, out[lang])
             texts[lang] = {"caption": text.caption, "alt": text.alt}

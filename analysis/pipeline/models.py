@@ -236,7 +236,7 @@ def _card(run: _SeriesRun, m: str, info, s_cfg, cfg, runs, vintage: str, filled,
     if filled:
         extra["imputation"] = {
             "filled": filled,
-            "why": "the quarter is missing from the sources; it is filled by identity from the official "
+            "why": "the quarter is missing from the sources collected; it is filled by identity from the official "
                    "annual total minus the year's three other reported quarters (no model involved), so the "
                    "series is contiguous"}
         extra["quarter_sum_check"] = models.quarter_sum_check(s, load_series(df, s_cfg["fill_gaps_from"])[0])

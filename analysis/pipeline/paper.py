@@ -58,7 +58,7 @@ def paper(inp: Mapping[str, str], output: str, params: Any) -> None:
     from analysis import fonts as fontlib
     from analysis import render
 
-    fontlib.font_dirs([params.fonts["cjk_serif"], params.fonts["cjk_sans"]])  # stops if missing
+    fontlib.font_dirs([params.fonts["cjk_serif"]])  # stops if missing
     epoch = vintage_timestamp(data_vintage(inp["sources"]))
     to = "html" if output.endswith(".html") else "typst"
     result = render.render(inp["qmd"], to, output, engine=params.engine, strict=True,

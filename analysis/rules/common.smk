@@ -80,7 +80,7 @@ def repository():
     return {"url": url, "commit": commit}
 
 
-FIGURE_SHARED_CODE = lib("figures/__init__", "figures/_common", "figures/_read", "plotting", "fonts",
+FIGURE_SHARED_CODE = lib("figures/__init__", "figures/_common", "figures/_read", "plotting", "fonts", "glossary", "tables",
                          "formatting", "fileio", "joblog", "pipeline/figures",
                          # names of models and series come from the registry and the tables module
                          "values", "paper_tables", "models")
@@ -88,13 +88,13 @@ FIGURE_SHARED_CODE = lib("figures/__init__", "figures/_common", "figures/_read",
 
 def figure_inputs(wildcards):
     """The tables figure ``wildcards.figure`` declares (``*`` matches the model cards),
-    its style, and its code."""
+    its style, the glossary its names come from, and its code."""
     from fnmatch import fnmatch
 
     declared = figure_declaration(wildcards.figure)["inputs"]
     inputs = {key: ([c for c in GMV_CARDS + FEE_CARDS if fnmatch(c, path)] if "*" in path else path)
               for key, path in declared.items()}
-    return {**inputs, "style": "analysis/style/paper.mplstyle",
+    return {**inputs, "style": "analysis/style/paper.mplstyle", "glossary": "data/raw/glossary.csv",
             "code": FIGURE_SHARED_CODE + [f"analysis/figures/{wildcards.figure}.py"]}
 
 

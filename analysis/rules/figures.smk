@@ -23,7 +23,7 @@ rule figure:
     log:
         "logs/figure/{figure}.log",
     params:
-        cjk_font=config["fonts"]["cjk_sans"],
+        fonts=config["fonts"],
         langs=LANGS,
         caption=lambda wildcards: figure_declaration(wildcards.figure)["doc"],
         data=lambda wildcards: sorted(figure_declaration(wildcards.figure)["inputs"].values()),
@@ -33,4 +33,4 @@ rule figure:
     run:
         from analysis.pipeline import figures as step
 
-        step.make_figure(wildcards.figure, input, output, log[0], params.cjk_font, tuple(params.langs))
+        step.make_figure(wildcards.figure, input, output, log[0], dict(params.fonts), tuple(params.langs))

@@ -8,7 +8,8 @@ rule paper_variables:
         **value_inputs(),
         **{f"abstract_{lang}": f"paper/abstract-{lang}.md" for lang in LANGS},
         sources="data/raw/sources.yaml",
-        code=lib("values", "formatting", "models", "paper_tables", "pipeline/paper"),
+        glossary="data/raw/glossary.csv",
+        code=lib("values", "formatting", "models", "paper_tables", "glossary", "tables", "pipeline/paper"),
     output:
         variables="paper/_variables.yml",
         **{f"origins_{lang}": f"paper/_generated/origins.{lang}.json" for lang in LANGS},
@@ -37,7 +38,9 @@ rule paper_tables:
         summary="data/processed/backtest_summary.csv",
         selection="data/processed/model_selection.csv",
         figure_texts=expand("figures/{figure}.text.yml", figure=FIGURES),
-        code=lib("paper_tables", "formatting", "values", "sources", "pipeline/paper", "models"),
+        glossary="data/raw/glossary.csv",
+        code=lib("paper_tables", "formatting", "values", "sources", "glossary", "tables", "pipeline/paper",
+                 "models"),
     output:
         **{
             f"table_{table}_{lang}": f"paper/_generated/tables/{table}.{lang}.md"
