@@ -686,7 +686,7 @@ def _licence_scope(ev: Evidence) -> Result:
     beyond = [t for t in claimed if t not in listed]
     return Result("、".join(listed), "、".join(claimed), "same business types",
                   "inconsistent" if beyond else "consistent",
-                  "the paper (§3.3.2) says Douyin Pay holds cross-border payment (跨境支付) qualifications; the stored "
+                  "the original paper says Douyin Pay holds cross-border payment qualifications; the stored "
                   "sources record an internet-payment licence only (the PBOC register is not in the stored pages)")
 
 

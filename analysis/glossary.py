@@ -26,7 +26,7 @@ from analysis.errors import InputError
 
 PATH = Path(__file__).resolve().parents[1] / "data" / "raw" / "glossary.csv"
 COLUMNS = ["term_id", "kind", "zh", "en", "en_short", "en_variants", "note"]
-KINDS = ("organisation", "product", "person", "campaign", "document")
+KINDS = ("organisation", "product", "person", "campaign", "document", "term")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 

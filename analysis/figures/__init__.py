@@ -42,12 +42,32 @@ def names() -> list[str]:
 def declaration(name: str) -> dict[str, Any]:
     """A figure's docstring and ``INPUTS``, read without importing it."""
     path = HERE / f"{name}.py"
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except SyntaxError as exc:
+        raise ValueError(f"{path.relative_to(HERE.parent.parent)}:{exc.lineno}: {exc.msg}") from None
     inputs = next((ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
                    and any(getattr(t, "id", None) == "INPUTS" for t in node.targets)), None)
     if not isinstance(inputs, dict):
         raise ValueError(f"{path}: a figure module declares INPUTS = {{key: path, ...}}")
-    return {"doc": ast.get_docstring(tree) or "", "inputs": inputs}
+    return {"doc": ast.get_docstring(tree) or "", "inputs": inputs, "code": _own_imports(tree)}
+
+
+def _own_imports(tree: ast.Module) -> list[str]:
+    """The files of this package a figure module imports (its code inputs: editing
+    one of them redraws the figures that use it)."""
+    root = HERE.parent
+    names = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    names |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    files = set()
+    for name in names:
+        if name == "analysis" or not name.startswith("analysis."):
+            continue
+        rel = Path(*name.split(".")[1:])
+        for candidate in (root / rel.with_suffix(".py"), root / rel / "__init__.py"):
+            if candidate.is_file():
+                files.add(candidate.relative_to(root.parent).as_posix())
+    return sorted(files)
 
 
 def module(name: str) -> ModuleType:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from analysis.audit import complaints_surge
 from analysis.figures._common import (
     BLUE, FigureText, GREEN, GREY, ORANGE, SRC_DISCLOSURE, VERMILLION, number_formatter, pick,
     sources,
@@ -95,14 +96,14 @@ def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     trans = [q(f"hezhong_yibao_transaction_complaints_{y}") for y in years]
     serv = [q(f"hezhong_yibao_service_complaints_{y}") for y in years]
     tot = q("hezhong_yibao_complaints_total")
-    ratio = float(total["value_std"]) / max(float(c.loc[f"hezhong_yibao_{k}_complaints_{y}", "value_std"])
-                                            for k, _, _ in kinds for y in years)
+    surge = complaints_surge(cited)  # the audit's one base: both types in the year before the launch
+    ratio = surge["factor"]
     risk_text = [f"{c.loc[r, label_col]}：{q(r)}" if lang == "zh" else f"{c.loc[r, label_col]}: {q(r)}"
                  for r in risk_ids]
     if lang == "zh":
         caption = (f"左图：抖音支付的提供方{provider}的客户投诉，{fp(years[0])}至{fp(years[-1])}按类型（交易类分别为"
                    f"{'、'.join(trans)}件，服务类分别为{'、'.join(serv)}件），与{fp(total['period'])}的合计{tot}件对比"
-                   f"（约为此前单项最高值的{ratio:,.0f}倍）。右图：抖音支付{fp(period)}的风险事件（"
+                   f"（约为{fp(str(surge['base_year']))}两类投诉合计的{ratio:,.0f}倍）。右图：抖音支付{fp(period)}的风险事件（"
                    + "；".join(risk_text) + "）。" + src)
         alt = (f"两幅柱状图。左图：{fp(years[0])}至{fp(years[-1])}每年的交易类与服务类投诉均在数十件，"
                f"{fp(total['period'])}合计跃升至{tot}件。右图：{fp(period)}账户泄露类风险事件为零，"
@@ -111,7 +112,7 @@ def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
         caption = (f"Left: customer complaints against {provider}, the provider of Douyin Pay, by type "
                    f"for {fp(years[0])}–{fp(years[-1])} (transaction-related {', '.join(trans)}; service-related "
                    f"{', '.join(serv)}) against the {fp(total['period'])} total of {tot} (about {ratio:,.0f} times "
-                   f"the highest earlier count). Right: Douyin Pay's risk events in {fp(period)} ("
+                   f"the {fp(str(surge['base_year']))} total of both types). Right: Douyin Pay's risk events in {fp(period)} ("
                    + "; ".join(risk_text) + "). " + src)
         alt = (f"Two bar charts. Left: transaction and service complaints number in the tens each year from "
                f"{fp(years[0])} to {fp(years[-1])}, barely visible beside the {fp(total['period'])} total of {tot}. Right: in "

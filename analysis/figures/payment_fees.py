@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from analysis.fees import printed_fees
 from analysis.figures._common import (
     BLACK, BLUE, FigureText, GREY, MONEY_SCALE, SRC_KUAISHOU, SRC_MODELS, SRC_PAPER, VERMILLION,
     band_proxies, fan, money, number_formatter, period_x, pick, rate_pct, sources, year_axis,
@@ -111,8 +112,11 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
     fp = lambda p: format_period(str(p), lang)  # noqa: E731
     n_lb = int((points["rate_bound"] == "lower_bound").sum())
     end = forecast.iloc[-1]
-    pts_zh = "、".join(f"{fp(r.period)}{money(r.fees, lang)}" for r in points.itertuples())
-    pts_en = ", ".join(f"{money(r.fees, lang)} in {fp(r.period)}" for r in points.itertuples())
+    # the original paper's points as it printed them (16亿元, not 16.0亿元)
+    pts_zh = "、".join(f"{fp(r.period)}{printed_fees(r.fees, r.fees_printed_precision, lang)}"
+                       for r in points.itertuples())
+    pts_en = ", ".join(f"{printed_fees(r.fees, r.fees_printed_precision, lang)} in {fp(r.period)}"
+                       for r in points.itertuples())
     f_first, f_last = fp(forecast["period"].iloc[0]), fp(end["period"])
     if lang == "zh":
         caption = (f"快手支付渠道手续费：原论文给出的数据点（{pts_zh}；三角形为下限，原文称“超过”，"

@@ -34,12 +34,13 @@ def _check_dates(inp: Mapping[str, str], checks: list[tuple["pd.DataFrame", str,
         check_not_after(df, columns, day, path, f"the day this file was read ({inp['sources']})")
 
 
-def _with_kinds(df: "pd.DataFrame", inp: Mapping[str, str], path: str) -> "pd.DataFrame":
+def _with_kinds(df: "pd.DataFrame", raw: "pd.DataFrame", inp: Mapping[str, str], path: str) -> "pd.DataFrame":
     """``df`` with ``source_kind`` after ``source_key``: each source's kind from
-    data/raw/sources.yaml (official, press or mirror; empty without a source)."""
+    data/raw/sources.yaml (official, press or mirror; empty without a source),
+    checked on the ``raw`` rows so that a message names the row as the file has it."""
     from analysis import sources
 
-    kinds = sources.check_kinds(df, path, inp["sources"]) if _given(inp, "sources") else {}
+    kinds = sources.check_kinds(raw, path, inp["sources"]) if _given(inp, "sources") else {}
     out = df.copy()
     out.insert(list(out.columns).index("source_key") + 1, "source_kind",
                [kinds.get(k, "") for k in out["source_key"]])
@@ -79,7 +80,7 @@ def public_series(inp: Mapping[str, str], out: str) -> None:
 
     keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
     raw = read_csv(inp["raw"], series.RAW_COLUMNS)
-    df = _with_kinds(series.clean(raw, keys, inp["raw"]), inp, inp["raw"])
+    df = _with_kinds(series.clean(raw, keys, inp["raw"]), raw, inp, inp["raw"])
     _check_dates(inp, [(raw, inp["raw"], ["period"])])
     fileio.write_csv(df, out)
     log.info("%d rows in %d series -> %s", len(df), df["series_id"].nunique(), out)
@@ -91,7 +92,7 @@ def reference_facts(inp: Mapping[str, str], out: str) -> None:
 
     keys = series.bib_keys(Path(inp["bib"]).read_text(encoding="utf-8"))
     raw = read_csv(inp["raw"], audit.FACT_COLUMNS)
-    df = _with_kinds(audit.clean_facts(raw, keys, inp["raw"]), inp, inp["raw"])
+    df = _with_kinds(audit.clean_facts(raw, keys, inp["raw"]), raw, inp, inp["raw"])
     _check_dates(inp, [(raw, inp["raw"], ["date"])])
     fileio.write_csv(df, out)
     log.info("%d reference facts -> %s", len(df), out)

@@ -95,7 +95,8 @@ def figure_inputs(wildcards):
     inputs = {key: ([c for c in GMV_CARDS + FEE_CARDS if fnmatch(c, path)] if "*" in path else path)
               for key, path in declared.items()}
     return {**inputs, "style": "analysis/style/paper.mplstyle", "glossary": "data/raw/glossary.csv",
-            "code": FIGURE_SHARED_CODE + [f"analysis/figures/{wildcards.figure}.py"]}
+            "code": sorted(set(FIGURE_SHARED_CODE + [f"analysis/figures/{wildcards.figure}.py"]
+                               + figure_declaration(wildcards.figure)["code"]))}
 
 
 def all_targets(wildcards):
