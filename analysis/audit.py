@@ -654,7 +654,7 @@ LICENSEE_NAMES = {"合众易宝": "合众易宝 (Hezhong Yibao)", "抖音": "抖
 
 @check("licence_holder", "2014年《支付业务许可证》的持有人", "Holder of the 2014 payment licence",
        ("event:payment_licence_issued", "fact:hzyb_licence_issue"), "licensee named by the paper vs the licence record",
-       ("移动支付网对该许可证的记述", "移动支付网's account of the licence (trade press)"))
+       ("移动支付网对该许可证的记述", "Mpaypass's account of the licence (trade press)"))
 def _holder(ev: Evidence) -> Result:
     paper = LICENSEE_PAPER.search(ev.event("payment_licence_issued")["quote_zh"])
     fact = ev.fact("hzyb_licence_issue")
@@ -674,7 +674,7 @@ LICENCE_TYPES = ("互联网支付", "移动电话支付", "固定电话支付", 
 
 @check("licence_scope_crossborder", "支付业务资质是否包括跨境支付", "Does the payment licence cover cross-border payments?",
        ("fact:hzyb_no_crossborder_licence",), "business types the paper claims vs those the licence record lists",
-       ("移动支付网：合众易宝的业务类型“仅有‘互联网支付’一项”", "移动支付网: Hezhong Yibao's licence lists one business type, internet payment"))
+       ("移动支付网：合众易宝的业务类型“仅有‘互联网支付’一项”", "Mpaypass: Hezhong Yibao's licence lists one business type, internet payment"))
 def _licence_scope(ev: Evidence) -> Result:
     fact = ev.fact("hzyb_no_crossborder_licence")
     if fact is None:

@@ -242,7 +242,7 @@ def evidence_cell(rec, lang: str) -> str:
     """What a check compares the paper with, and the sources it read, by kind."""
     from analysis.sources import KIND_WORDS, KINDS
 
-    text = rec.evidence_zh if lang == "zh" else rec.evidence_en
+    text = rec.evidence_zh if lang == "zh" else audit_text(rec.evidence_en, lang)
     by_kind: dict[str, list[str]] = {}
     for item in filter(None, str(rec.sources or "").split("; ")):
         key, _, kind = item.partition(" (")
