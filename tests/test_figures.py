@@ -103,7 +103,7 @@ def fee_frames():
         "stat_id": ["kuaishou_payment_fees_2021", "kuaishou_payment_fees_2022q3", "range_min", "range_lo95",
                     "range_central", "range_hi95", "range_max"],
         "period": ["2021", "2022Q3"] + [None] * 5, "resolution": ["annual", "quarterly"] + [None] * 5,
-        "fees": [1.6e9, 5.26e8] + [None] * 5,
+        "fees": [1.6e9, 5.26e8] + [None] * 5, "fees_printed_precision": [1e8, 1e6] + [None] * 5,
         "rate": [0.00235, 0.00236, 0.00235, 0.002351, 0.00238, 0.0025, 0.00236],
         "rate_bound": ["lower_bound", "exact"] + ["range"] * 5})
     kfc = _forecast("kuaishou_payment_fee_annual", "gmv_x_rate", [2023, 2024], [3e9, 3.5e9])
