@@ -416,7 +416,9 @@ def _share(ev: Evidence) -> Result:
     # the precision of the three printed figures, carried through the ratio
     tol = (ev.resolution("nbs_physical_goods_online_retail_2023") / 2 / total * 100
            + share * total_res / 2 / total + ev.resolution("nbs_physical_goods_share_of_retail_sales_2023") / 2)
-    return Result(f"{num(stated, 3)}%", f"{num(share, 4)}%",
+    # the evidence is the share the NBS total gives the paper's physical-goods figure;
+    # the paper's own printed share is what it is checked against
+    return Result(f"{num(share, 4)}%", f"{num(stated, 3)}%",
                   f"±{num(tol, 2)} percentage points (the printed precision of the three figures)",
                   within_abs(share, stated, tol))
 
@@ -615,7 +617,8 @@ def _cover(ev: Evidence) -> Result:
 def _no_source(check_id: str, zh: str, en: str, stat_ids: tuple[str, ...], fact_id: str) -> None:
     @check(check_id, zh, en, stat_ids + (f"fact:{fact_id}",), "paper value vs an independent source", NOT_FOUND)
     def _run(ev: Evidence) -> Result:
-        observed = "; ".join(num(ev.stat(s), 12) for s in stat_ids)
+        observed = "; ".join(f"{num(ev.stat(s), 12)} CNY" if ev.stat_row(s)["unit_std"] == "CNY"
+                             else num(ev.stat(s), 12) for s in stat_ids)
         rec = ev.facts.loc[ev.facts["fact_id"] == fact_id].iloc[0]
         return unverifiable(observed, f"no independent source found ({rec['note'][:160].rstrip()})")
 
@@ -626,7 +629,7 @@ _no_source("password_free_limit", "小额免密支付200元限额", "The 200-yua
            ("douyin_pay_password_free_limit",), "douyinpay_smallamount_nopwd")
 _no_source("fast_pay_limit", "极速付500元限额", "The 500-yuan fast-pay limit",
            ("douyin_pay_fast_pay_order_limit",), "douyinpay_jisufu_500")
-_no_source("complaints_source", "合众支付投诉数据的独立来源", "An independent source for Hezhong Pay's complaint counts",
+_no_source("complaints_source", "合众易宝投诉数据的独立来源", "An independent source for Hezhong Yibao's complaint counts",
            ("hezhong_yibao_complaints_total",), "hzyb_complaints_2018_2021")
 _no_source("risk_events_source", "2023年风险事件披露的独立来源", "An independent source for the 2023 risk-event disclosure",
            ("douyin_pay_fund_loss_risk_events_2023",), "douyinpay_risk_events_2023")

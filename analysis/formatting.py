@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 QUALIFIER_WORDS = {
-    "zh": {"exact": "", "over": "超过", "nearly": "接近", "about": "约", "up_to": "多达",
+    "zh": {"exact": "", "over": "超过", "nearly": "接近", "about": "约", "up_to": "至多",
            "below": "低于"},
     "en": {"exact": "", "over": "over ", "nearly": "nearly ", "about": "about ",
            "up_to": "up to ", "below": "below "},

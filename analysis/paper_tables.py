@@ -218,12 +218,37 @@ def _persons_en(m: "re.Match[str]") -> str:
     return format_quantity(float(number) * 1e8, "persons", "en", resolution=1e8 * 10.0 ** -decimals)
 
 
+# The audit's machine-readable quantities: "13.79 tn CNY", "175075.6 m CNY", "1000000 CNY",
+# and plain counts written without separators ("46098").
+_AUDIT_CNY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?) (tn |bn |m )?CNY\b(?!/)")
+_AUDIT_SCALES = {"tn ": 1e12, "bn ": 1e9, "m ": 1e6, None: 1.0}
+_AUDIT_COUNT = re.compile(r"(?<![\d.\-/:])(\d{5,})(?![\d.\-/:%])")
+
+
+def _audit_cny(m: "re.Match[str]", lang: str) -> str:
+    number, scale = m.group(1), _AUDIT_SCALES[m.group(2)]
+    # the last digit written is the precision: 175075.6 → 0.1, 1600000000 → 100000000
+    digits = number.split(".")[1] if "." in number else ""
+    step = 10.0 ** -len(digits) if digits else 10.0 ** (len(number) - len(number.rstrip("0")))
+    return format_quantity(float(number) * scale, "CNY", lang, resolution=scale * step)
+
+
+def audit_quantities(text: str, lang: str) -> str:
+    """The audit's quantities as the paper prints quantities: 13.79万亿元 / RMB 13.79 trillion,
+    100万元 / RMB 1 million, 46,098 (English groups digits; Chinese writes counts out)."""
+    text = _AUDIT_CNY.sub(lambda m: _audit_cny(m, lang), text)
+    if lang == "en":
+        text = _AUDIT_COUNT.sub(lambda m: f"{int(m.group(1)):,}", text)
+    return text
+
+
 def audit_text(text: str, lang: str) -> str:
     """An audit cell in the table's language. The audit writes English with a few Chinese
     words (names, 亿人, 截至); the English table gives the glossary's names and English
     units, and stops the build on any Chinese left, so that a new phrase gets its translation."""
     if not text:
         return text
+    text = audit_quantities(text, lang)
     if lang == "en":
         out = glossary.english(text)
         out = re.sub(r"(\d+(?:\.\d+)?) ?亿人", _persons_en, out)
@@ -235,7 +260,7 @@ def audit_text(text: str, lang: str) -> str:
         return out
     for phrase in sorted(AUDIT_PHRASES_ZH, key=len, reverse=True):
         text = text.replace(phrase, AUDIT_PHRASES_ZH[phrase])
-    return text.replace(", ", "，").replace("; ", "；").strip()
+    return text.replace(", ", "，").replace("; ", "；").replace(" （", "（").strip()
 
 
 def evidence_cell(rec, lang: str) -> str:
@@ -268,7 +293,7 @@ def audit_table(audit: "pd.DataFrame", lang: str) -> str:
                if lang == "zh" else
                "Consistency audit: the original paper's figures checked against each other and against independent "
                "sources. Kinds of source: official, press, mirror (see @tbl-data-sources)")
-    return pipe_table(header, rows, caption, "tbl-audit", [14, 18, 10, 10, 8, 5])
+    return pipe_table(header, rows, caption, "tbl-audit", [13, 17, 10, 10, 8, 8])
 
 
 def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
@@ -284,8 +309,8 @@ def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
             span += ("至" if lang == "zh" else "–") + format_period(periods[-1], lang)
         statuses = "、".join if lang == "zh" else ", ".join
         status = statuses(STATUS_NAMES[lang][s] for s in sorted(set(grp["status"])))
-        rows.append([name, span, str(len(grp)), status, sources_by_kind(grp, lang)])
-    header = (["序列", "时期", "观测数", "性质", "来源（按类别）"] if lang == "zh"
+        rows.append([name, span, row_count(grp, lang), status, sources_by_kind(grp, lang)])
+    header = (["序列", "时期", "行数", "性质", "来源（按类别）"] if lang == "zh"
               else ["Series", "Period", "Rows", "Status", "Sources, by kind"])
     caption = ("补充公开数据序列及其来源。来源类别：官方＝发布机构自己的网站或政府门户网站；媒体＝新闻机构或专业出版者自己的页面（含知名门户转载的通讯社稿）；"
                "转载/镜像＝无关网站、聚合站、论坛、博客或文档分享站上的副本，仅在未找到更好副本时使用"
@@ -294,7 +319,16 @@ def data_sources_table(series: "pd.DataFrame", lang: str) -> str:
                "press = a news organisation's or professional publisher's own page (wire copies on established "
                "portals included); mirror = a copy on an unrelated site, aggregator, forum, blog or "
                "document-sharing site, used only where no better copy was found")
-    return pipe_table(header, rows, caption, "tbl-data-sources", [14, 14, 4, 5, 18])
+    return pipe_table(header, rows, caption, "tbl-data-sources", [14, 12, 6, 5, 18])
+
+
+def row_count(rows: "pd.DataFrame", lang: str) -> str:
+    """How many rows a series has and, where some only cross-check another source's copy of
+    a period (``use_in_model`` False), how many the analysis uses: 20 rows are not 20 quarters."""
+    n, used = len(rows), int(rows["use_in_model"].astype(bool).sum())
+    if used == n:
+        return str(n)
+    return f"{n}（用于分析 {used}）" if lang == "zh" else f"{n} ({used} used)"
 
 
 def sources_by_kind(rows: "pd.DataFrame", lang: str) -> str:

@@ -203,3 +203,21 @@ def test_chinese_audit_table_has_no_english_left(processed):
     allowed = {"CNNIC", "GMV", "PingWest", "The", "Information"}
     left = sorted(set(re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text)) - allowed)
     assert left == [], left
+
+
+@pytest.mark.parametrize("raw, zh, en", [
+    ("13.79 tn CNY", "13.79万亿元", "RMB 13.79 trillion"),
+    ("175075.6 m CNY", "1750.756亿元", "RMB 175.0756 billion"),
+    ("1000000 CNY", "100万元", "RMB 1 million"),
+    ("1600000000 CNY; 526000000 CNY", "16亿元；5.26亿元", "RMB 1.6 billion; RMB 526 million"),
+    ("±200 m CNY (the rounding of the four printed figures)", "±2亿元（四个数字的印刷精度）",
+     "±RMB 200 million (the rounding of the four printed figures)"),
+    ("> 20000", "> 20000", "> 20,000"),
+    ("2021-01-20", "2021-01-20", "2021-01-20"),
+])
+def test_audit_table_prints_quantities_as_the_paper_does(raw, zh, en):
+    """The audit's machine-readable quantities (13.79 tn CNY, 1000000 CNY) are printed in each
+    language's units, to the digits written, as the rest of the paper prints them."""
+    from analysis.paper_tables import audit_text
+
+    assert (audit_text(raw, "zh"), audit_text(raw, "en")) == (zh, en)

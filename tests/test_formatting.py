@@ -26,7 +26,7 @@ QUANTITIES = [
     (1e6, "CNY", 1e6, "exact", "100万元", "RMB 1 million"),
     (88, "CNY", 1, "exact", "88元", "RMB 88"),
     (200, "CNY", 100, "below", "低于200元", "below RMB 200"),
-    (500, "CNY", 100, "up_to", "多达500元", "up to RMB 500"),
+    (500, "CNY", 100, "up_to", "至多500元", "up to RMB 500"),  # 以内: a limit, not 多达 (as many as)
     # A derived 4.26亿 known only to the 亿: the digits below are not shown.
     (4.26e8, "CNY", 1e8, "over", "超过4亿元", "over RMB 400 million"),
     # USD
@@ -50,7 +50,7 @@ QUANTITIES = [
     (1e4, "count", 1e4, "over", "超过1万", "over 10,000"),
     (24, "count", 1, "exact", "24", "24"),
     (0, "count", 1, "exact", "0", "0"),
-    (8, "count", 1, "up_to", "多达8", "up to 8"),
+    (8, "count", 1, "up_to", "至多8", "up to 8"),
     # hours
     (168, "hours", 1, "exact", "168小时", "168 hours"),
     # ordinals and ranks

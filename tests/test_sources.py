@@ -100,12 +100,22 @@ def test_shipped_kinds_pass_and_are_complete(raw: Path):
 def test_data_sources_table_groups_citations_by_kind():
     rows = pd.DataFrame({"series_id": ["nbs_total_retail_sales"] * 3, "period": ["2021", "2022", "2023"],
                          "status": ["official"] * 3, "source_key": ["b", "a", "c"],
-                         "source_kind": ["press", "official", "mirror"]})
+                         "source_kind": ["press", "official", "mirror"], "use_in_model": [True] * 3})
     zh, en = (paper_tables.data_sources_table(rows, lang) for lang in ("zh", "en"))
     assert "official [@a]; press [@b]; mirror [@c]" in en
     assert "官方 [@a]；媒体 [@b]；转载/镜像 [@c]" in zh
     with pytest.raises(ValueError, match="unknown source kind"):
         paper_tables.data_sources_table(rows.assign(source_kind=["press", "official", "blog"]), "en")
+
+
+def test_data_sources_table_says_which_rows_only_cross_check():
+    """20 rows for 19 quarters: a second source's copy of a quarter is a row, not an observation."""
+    rows = pd.DataFrame({"series_id": ["nbs_total_retail_sales"] * 3, "period": ["2021", "2022", "2022"],
+                         "status": ["official"] * 3, "source_key": ["a", "a", "b"],
+                         "source_kind": ["official"] * 3, "use_in_model": [True, True, False]})
+    assert "| 3 (2 used) |" in paper_tables.data_sources_table(rows, "en")
+    assert "| 3（用于分析 2） |" in paper_tables.data_sources_table(rows, "zh")
+    assert "| 2 |" in paper_tables.data_sources_table(rows[rows["use_in_model"]], "en")
 
 
 def test_kind_counts_are_declared_values(root):
