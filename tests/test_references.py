@@ -206,6 +206,49 @@ def test_every_entry_typesets_its_quotes(tmp_path, lang, heading):
     assert found == [], "\n".join(found)
 
 
+def csl_items(bib: Path = BIB) -> list[dict]:
+    """The entries of ``bib`` as pandoc reads them (CSL JSON)."""
+    import json
+
+    import pypandoc
+
+    proc = subprocess.run([pypandoc.get_pandoc_path(), str(bib), "--from", "bibtex", "--to", "csljson"],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def duplicate_works(items: list[dict]) -> list[str]:
+    """Entries that name the same work: the same title (case, spacing, punctuation
+    and the English title added to a Chinese one aside) and the same edition and
+    date. One work read on several pages is one entry; the pages are the rows'
+    ``source_url`` (data/raw/sources.yaml gives each page's kind)."""
+    def norm(text: str) -> str:
+        return re.sub(r"[\W_]+", "", text).casefold()
+
+    seen: dict[tuple, str] = {}
+    found = []
+    for item in items:
+        issued = (item.get("issued") or {}).get("date-parts") or [[]]
+        key = (norm(item.get("title", "")), str(item.get("edition", "")), tuple(issued[0]))
+        if key[0] and key in seen:
+            found.append(f"{seen[key]} and {item['id']}: {item.get('title')}")
+        seen.setdefault(key, item["id"])
+    return found
+
+
+def test_no_work_is_listed_twice():
+    assert duplicate_works(csl_items()) == []
+
+
+def test_a_work_listed_twice_is_caught():
+    report = {"title": "第46次中国互联网络发展状况统计报告", "issued": {"date-parts": [[2020, 9, 29]]}}
+    items = [dict(report, id="a", URL="https://www.globaltimes.cn/x"), dict(report, id="b", URL="http://m.x.com/y"),
+             dict(report, id="c", title="第46次 中国互联网络发展状况统计报告。", issued={"date-parts": [[2020, 9, 29]]}),
+             dict(report, id="d", issued={"date-parts": [[2021, 2, 3]]}),   # another date: another work
+             dict(report, id="e", edition="2")]                               # another edition
+    assert [f.split(":")[0] for f in duplicate_works(items)] == ["a and b", "a and c"]
+
+
 # --------------------------------------------------------------------------- the built documents
 
 def _html_entries(path: Path) -> list[str]:
