@@ -138,6 +138,16 @@ def check_kinds(df, path: str | Path, sources_path: str | Path, column: str = "s
             raise InputError(path, f"source_key '{key}' has no kind: add it under '{name}: sources:' "
                                    f"in {sources_path} as '{key}: {{kind: official|press|mirror, "
                                    "note: …}}'", row=int(row), column=column)
+    for key, spec in kinds.items():  # the other pages a source was read on
+        pages = (spec.get("pages") or {}) if isinstance(spec, dict) else {}
+        read = set(df.loc[df[column] == key, "source_url"]) if "source_url" in df else set()
+        for url in sorted(set(pages) - read):
+            _, node = _load(sources_path)
+            raise InputError(sources_path, f"the page {url} of source '{key}' is listed under '{name}' "
+                                           f"but no row of {name} with source_key '{key}' was read on it "
+                                           "(source_url): delete it (or restore its rows)",
+                             line=yamlfiles.line_of(node, [name, "sources", key, "pages", url]),
+                             key=f"{name}.sources.{key}.pages")
     stale = sorted(set(kinds) - set(used))
     if stale:
         _, node = _load(sources_path)
@@ -146,3 +156,17 @@ def check_kinds(df, path: str | Path, sources_path: str | Path, column: str = "s
                          line=yamlfiles.line_of(node, [name, "sources", stale[0]]),
                          key=f"{name}.sources.{stale[0]}")
     return {k: v["kind"] for k, v in kinds.items()}
+
+
+def row_kinds(df, kinds_by_key: dict[str, str], path_kinds: dict[str, dict]) -> list[str]:
+    """The kind of the page each row of ``df`` was read on: its source's kind
+    (``kinds_by_key``, from :func:`check_kinds`), or, when the source lists the
+    row's ``source_url`` among its ``pages`` (one work read on more than one
+    page, e.g. a report's figures in a press article and in a mirror), that
+    page's kind. ``path_kinds`` is :func:`source_kinds` of the file."""
+    urls = df["source_url"] if "source_url" in df else [""] * len(df)
+    out = []
+    for key, url in zip(df["source_key"], urls):
+        pages = (path_kinds.get(key) or {}).get("pages") or {}
+        out.append(pages[url]["kind"] if url in pages else kinds_by_key.get(key, ""))
+    return out

@@ -575,11 +575,12 @@ def _count(d: Data, lang: str) -> dict[str, Any]:
               "facts": (len(d.facts), "data/processed/reference_facts.csv"),
               "periods_resolved": (int(cited["period_basis"].str.startswith("resolved").sum()), SEED)}
     # the pages the data rows were read on, by kind (data/raw/sources.yaml): distinct
-    # source_keys of both tables, and the rows that rest on a mirror
+    # source_keys of both tables (a source read on pages of two kinds counts under
+    # each), and the rows that rest on a mirror
     both = "data/processed/public_series.csv, data/processed/reference_facts.csv"
     pages = pd.concat([series[["source_key", "source_kind"]], d.facts[["source_key", "source_kind"]]])
     pages = pages[pages["source_key"].astype(str) != ""]
-    kinds = pages.drop_duplicates("source_key")["source_kind"]
+    kinds = pages.drop_duplicates(["source_key", "source_kind"])["source_kind"]
     pages_label = (f"{both} 中不同来源（source_key）的个数，类别见 data/raw/sources.yaml",
                    f"distinct sources (source_key) of {both}, kinds from data/raw/sources.yaml")
     counts["sources"] = (len(kinds), both, *pages_label)

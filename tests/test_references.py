@@ -35,6 +35,31 @@ def _ordinal(n: int) -> str:
     return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
+def unmatched_quotes(entry: str) -> list[str]:
+    """Quotation marks that do not pair up: every opening ‘ or “ needs its own
+    closing ’ or ” (a ’ between letters, or after the s of a plural, is an
+    apostrophe), and a prime ′ or ″ is never a quotation mark."""
+    found, open_ = [], []
+    if re.search("[′″]", entry):
+        found.append("a prime for a closing quote")
+    for i, c in enumerate(entry):
+        before, after = entry[i - 1:i], entry[i + 1:i + 2]
+        if c in "‘“":
+            open_.append(c)
+        elif c == "”":
+            if not open_ or open_.pop() != "“":
+                found.append("a closing ” without its opening “")
+        elif c == "’":
+            if before.isalnum() and after.isalpha():
+                continue  # an apostrophe: China’s, don’t
+            if open_ and open_[-1] == "‘":
+                open_.pop()
+            elif not before.isalpha():
+                found.append("a closing ’ without its opening ‘")
+    found += [f"an opening {q} never closed" for q in open_]
+    return found
+
+
 def problems(entries: list[str], lang: str, pdf: bool = False) -> list[str]:
     """What is wrong with the rendered ``entries`` of one edition's reference list."""
     found: list[str] = []
@@ -62,6 +87,8 @@ def problems(entries: list[str], lang: str, pdf: bool = False) -> list[str]:
                               (r'"', "a straight double quote")]:
             if re.search(pattern, text):
                 flag(entry, what)
+        for what in unmatched_quotes(entry):
+            flag(entry, what)
         if pdf and re.search(rf"(?:[{CJK}] ){{4,}}[{CJK}]", entry):
             flag(entry, "letter-spaced Chinese")
         if lang == "en":
@@ -120,11 +147,21 @@ def test_every_entry_renders_cleanly(lang):
     ("zh", "[9] SUPCHINA. The next target for TikTok’ s parent company[EB/OL]. SupChina, 2020[2026-11-25].",
      "apostrophe set apart"),
     ("zh", "[1] A. B[EB/OL]. X, 2020[Nov. 25, 2026]. http://x.cn/a.", "not in the form [YYYY-MM-DD]"),
+    # what Typst's smart quotes made of the closing ’ of a title (paper-en.pdf before `variant: -smart`)
+    ("en", "[18] 新华社 (Xinhua News Agency), ‘China’s retail sales up 7.2% in 2023′, Jan. 17, 2024.", "a prime"),
+    ("en", "[20] ‘抖音支付“百万保障”‘, Oct. 20, 2025.", "never closed"),
+    ("en", "[69] GMT Eight, ‘Maintaining a ‘buy’ rating on KUAISHOU-W (01024)‘, Nov. 21, 2025.", "never closed"),
+    ("en", "[1] A, Report (2020)’, 2021.", "a closing ’ without its opening"),
+    ("zh", "[1] 抖音支付“百万保障”“[EB/OL]. 2025.", "never closed"),
     ("zh", "[7] 武汉合众易宝科技有限公司. 抖音支付官网[EB/OL]. [2026-11-25]. http://www.ulpay.com.", "neither publisher nor date"),
 ])
 def test_each_check_can_fail(lang, entry, fragment):
     found = problems([entry], lang)
     assert any(fragment in f for f in found), found
+
+
+def test_apostrophes_and_nested_quotes_pair_up():
+    assert unmatched_quotes("‘China’s retail sales: ‘buy’ in 2023’, users’ habits, “抖音“百万”保障”") == []
 
 
 def test_mixed_access_styles_and_letter_spacing_are_caught():
@@ -134,6 +171,82 @@ def test_mixed_access_styles_and_letter_spacing_are_caught():
     spaced = ["[24] 全 国 人 民 代 表 大 会 常 务 委 员 会 . 中华人民共和国个人信息保护法[EB/OL]. IAPP, 2021[2026-11-26]."]
     assert any("letter-spaced" in f for f in problems(spaced, "zh", pdf=True))
     assert not any("letter-spaced" in f for f in problems(spaced, "zh", pdf=False))
+
+
+@pytest.mark.parametrize("lang,heading", [("en", "References"), ("zh", "参考文献")])
+def test_every_entry_typesets_its_quotes(tmp_path, lang, heading):
+    """Every entry as the edition's PDF sets it: the project's configuration and
+    the edition's own front matter (style, language, Typst writer and fonts),
+    rendered to Typst and compiled. A closing ’ that Typst's smart quotes set
+    as a prime after a digit or as an opening ‘ after ) ] ” is caught here."""
+    import shutil
+
+    import yaml
+
+    from analysis import render
+    from analysis.render.yamlio import load_yaml
+
+    paper = tmp_path / "paper"
+    shutil.copytree(ROOT / "paper" / "_extensions", paper / "_extensions")
+    shutil.copytree(ROOT / "paper" / "csl", paper / "csl")
+    for name in ("_quarto.yml", "references.bib"):
+        shutil.copy(ROOT / "paper" / name, paper / name)
+    source = (ROOT / "paper" / f"paper-{lang}.qmd").read_text(encoding="utf-8")
+    front = load_yaml(source.split("---\n")[1], f"paper-{lang}.qmd")
+    front.pop("metadata-files", None)
+    front["format"] = {"typst": front["format"]["typst"]}
+    front["nocite"] = "@*"
+    doc = paper / f"refs-{lang}.qmd"
+    doc.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n"
+                   + f"# {heading} {{.unnumbered}}\n\n::: {{#refs}}\n:::\n", encoding="utf-8")
+    pdf = render.render(doc, "typst", tmp_path / f"refs-{lang}.pdf", engine="vendored").output
+    entries = _pdf_entries(pdf, heading)
+    assert len(entries) >= 80
+    found = problems(entries, lang, pdf=True)
+    assert found == [], "\n".join(found)
+
+
+def csl_items(bib: Path = BIB) -> list[dict]:
+    """The entries of ``bib`` as pandoc reads them (CSL JSON)."""
+    import json
+
+    import pypandoc
+
+    proc = subprocess.run([pypandoc.get_pandoc_path(), str(bib), "--from", "bibtex", "--to", "csljson"],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def duplicate_works(items: list[dict]) -> list[str]:
+    """Entries that name the same work: the same title (case, spacing, punctuation
+    and the English title added to a Chinese one aside) and the same edition and
+    date. One work read on several pages is one entry; the pages are the rows'
+    ``source_url`` (data/raw/sources.yaml gives each page's kind)."""
+    def norm(text: str) -> str:
+        return re.sub(r"[\W_]+", "", text).casefold()
+
+    seen: dict[tuple, str] = {}
+    found = []
+    for item in items:
+        issued = (item.get("issued") or {}).get("date-parts") or [[]]
+        key = (norm(item.get("title", "")), str(item.get("edition", "")), tuple(issued[0]))
+        if key[0] and key in seen:
+            found.append(f"{seen[key]} and {item['id']}: {item.get('title')}")
+        seen.setdefault(key, item["id"])
+    return found
+
+
+def test_no_work_is_listed_twice():
+    assert duplicate_works(csl_items()) == []
+
+
+def test_a_work_listed_twice_is_caught():
+    report = {"title": "第46次中国互联网络发展状况统计报告", "issued": {"date-parts": [[2020, 9, 29]]}}
+    items = [dict(report, id="a", URL="https://www.globaltimes.cn/x"), dict(report, id="b", URL="http://m.x.com/y"),
+             dict(report, id="c", title="第46次 中国互联网络发展状况统计报告。", issued={"date-parts": [[2020, 9, 29]]}),
+             dict(report, id="d", issued={"date-parts": [[2021, 2, 3]]}),   # another date: another work
+             dict(report, id="e", edition="2")]                               # another edition
+    assert [f.split(":")[0] for f in duplicate_works(items)] == ["a and b", "a and c"]
 
 
 # --------------------------------------------------------------------------- the built documents

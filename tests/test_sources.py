@@ -53,6 +53,22 @@ def test_every_source_has_a_kind_in_the_processed_table(raw: Path, tmp_path: Pat
     assert (df.loc[df["source_key"] == "", "source_kind"] == "").all()
 
 
+def test_a_work_read_on_two_pages_gives_each_row_its_page_kind(raw: Path, tmp_path: Path):
+    """One reference (the 46th CNNIC report), two pages: the users from Global
+    Times (press), the penetration rate from a mirror (its ``pages``)."""
+    out = tmp_path / "public_series.csv"
+    step.public_series(_inputs(raw, "public_series.csv"), str(out))
+    df = pd.read_csv(out, keep_default_na=False)
+    rows = df[df["source_key"] == "cnnic2020report46"].set_index("series_id")["source_kind"]
+    assert rows.to_dict() == {"cnnic_internet_penetration": "mirror", "cnnic_internet_users": "press"}
+    mirror = "http://m.yinlong168.com/politics/2020-09/29/c_1126559666.htm"
+    _edit(raw / "public_series.csv", mirror, "https://www.globaltimes.cn/content/1202453.shtml")
+    with pytest.raises(InputError) as info:
+        step.public_series(_inputs(raw, "public_series.csv"), str(out))
+    assert f"the page {mirror} of source 'cnnic2020report46'" in str(info.value)
+    assert info.value.key == "public_series.csv.sources.cnnic2020report46.pages"
+
+
 def test_a_source_without_a_kind_names_the_row(raw: Path, tmp_path: Path):
     line = _entry_line(raw, "kuaishou2022q3results")
     _edit(raw / "sources.yaml", line + "\n", "")

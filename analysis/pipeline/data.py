@@ -35,15 +35,17 @@ def _check_dates(inp: Mapping[str, str], checks: list[tuple["pd.DataFrame", str,
 
 
 def _with_kinds(df: "pd.DataFrame", raw: "pd.DataFrame", inp: Mapping[str, str], path: str) -> "pd.DataFrame":
-    """``df`` with ``source_kind`` after ``source_key``: each source's kind from
-    data/raw/sources.yaml (official, press or mirror; empty without a source),
+    """``df`` with ``source_kind`` after ``source_key``: the kind of the page each
+    row was read on, from data/raw/sources.yaml (official, press or mirror; empty
+    without a source; a source's ``pages`` give the kinds of its other pages),
     checked on the ``raw`` rows so that a message names the row as the file has it."""
     from analysis import sources
 
     kinds = sources.check_kinds(raw, path, inp["sources"]) if _given(inp, "sources") else {}
+    listed = sources.source_kinds(inp["sources"], Path(path).name) if _given(inp, "sources") else {}
     out = df.copy()
     out.insert(list(out.columns).index("source_key") + 1, "source_kind",
-               [kinds.get(k, "") for k in out["source_key"]])
+               sources.row_kinds(out, kinds, listed))
     return out
 
 
