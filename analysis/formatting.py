@@ -64,21 +64,39 @@ def _number(x: float, decimals: int, lang: str, trim: bool) -> str:
     return text
 
 
+def _scales(unit: str, lang: str) -> list[tuple[float, str]]:
+    try:
+        return SCALES[lang][unit]
+    except KeyError as exc:
+        raise ValueError(f"no {lang} format for unit '{unit}'") from exc
+
+
+def scale_of(value: float, unit: str, lang: str) -> float:
+    """The scale ``value`` is written in (1.63e12 CNY: 1e12, 万亿元 / trillion)."""
+    scales = _scales(unit, lang)
+    return next((s for s, _ in scales if abs(value) >= s), scales[-1][0])
+
+
 def format_quantity(value: float, unit: str, lang: str, *, resolution: float | None = None,
-                    qualifier: str = "exact", max_decimals: int = 2) -> str:
+                    qualifier: str = "exact", max_decimals: int = 2, scale: float | None = None) -> str:
     """Format ``value`` (in base units of ``unit``) for ``lang``.
 
     With a ``resolution`` the digits follow the source; without one the number
     is shown with at most ``max_decimals`` decimals, trailing zeros trimmed.
+    ``scale`` (one of the unit's, e.g. 1e12) writes the number in that unit whatever its
+    size (0.71万亿元), so that numbers printed together share one unit.
     """
-    try:
-        scales = SCALES[lang][unit]
-    except KeyError as exc:
-        raise ValueError(f"no {lang} format for unit '{unit}'") from exc
+    scales = _scales(unit, lang)
     if qualifier not in QUALIFIER_WORDS[lang]:
         raise ValueError(f"unknown qualifier '{qualifier}'")
-    scale, template = next(((s, t) for s, t in scales if abs(value) >= s), scales[-1])
-    if lang == "zh" and unit == "count" and scale == 1e4 and not (resolution and resolution >= 1e4):
+    if scale is None:
+        scale, template = next(((s, t) for s, t in scales if abs(value) >= s), scales[-1])
+    else:
+        template = dict(scales).get(scale)
+        if template is None:
+            raise ValueError(f"no {lang} scale {scale:g} for unit '{unit}'")
+    if (lang == "zh" and unit == "count" and scale == 1e4 and template == "{}万"
+            and not (resolution and resolution >= 1e4)):
         scale, template = scales[-1]  # counts are written out (46098件) unless known only to the 万
     if unit in ("ordinal", "rank") and lang == "en":
         n = int(round(value))
@@ -94,6 +112,57 @@ def format_quantity(value: float, unit: str, lang: str, *, resolution: float | N
     decimals = decimals_for(scale, resolution, max_decimals)
     number = _number(value / scale, decimals, lang, trim=resolution is None)
     return QUALIFIER_WORDS[lang][qualifier] + template.format(number)
+
+
+def shared_unit(values, unit: str, lang: str, *, digits: int = 3) -> tuple[float, float]:
+    """(scale, resolution) that print ``values`` together: in the unit of the largest, to the
+    resolution that shows the largest to ``digits`` significant digits (finer where the
+    smallest non-zero value would otherwise print as 0)."""
+    finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
+    largest = max(finite, default=0.0)
+    if not largest:
+        return _scales(unit, lang)[-1][0], 1.0
+    resolution = 10.0 ** (math.floor(math.log10(largest)) - digits + 1)
+    smallest = min(v for v in finite if v)
+    resolution = min(resolution, 10.0 ** math.floor(math.log10(smallest)))
+    return scale_of(largest, unit, lang), resolution
+
+
+def format_together(values, unit: str, lang: str, *, digits: int = 3, own_digits: bool = False) -> list[str]:
+    """Numbers printed side by side (a value and its interval's ends) in one unit and to one
+    resolution: 7090亿元 and 1.63万亿元 → 0.71万亿元, 1.63万亿元. With ``own_digits`` each keeps
+    ``digits`` significant digits of its own (two scenarios' ends: 0.709万亿元, 1.63万亿元)."""
+    values = [float(v) for v in values]
+    scale, resolution = shared_unit(values, unit, lang, digits=digits)
+    if own_digits:
+        return [format_quantity(v, unit, lang, scale=scale, resolution=shared_unit([v], unit, lang, digits=digits)[1])
+                for v in values]
+    return [format_quantity(v, unit, lang, resolution=resolution, scale=scale) for v in values]
+
+
+RANGE_WORDS = {"zh": "至", "en": "–"}
+
+
+def format_estimate(value: float | None, ranges, unit: str, lang: str, *,
+                    digits: int = 3) -> tuple[str | None, list[str]]:
+    """A value and its intervals ``ranges`` [(lo, hi), …], all in the unit of the largest
+    number and to one resolution: (0.71万亿元, [0.31至1.63万亿元]) / (RMB 0.71 trillion,
+    [RMB 0.31–1.63 trillion]). Every interval a caption or the text prints goes through
+    here (or :func:`format_together`), so no value sits beside an interval in another unit."""
+    ranges = [(float(lo), float(hi)) for lo, hi in ranges]
+    numbers = ([] if value is None else [float(value)]) + [v for r in ranges for v in r]
+    scale, resolution = shared_unit(numbers, unit, lang, digits=digits)
+    template = dict(_scales(unit, lang))[scale]
+    text = (None if value is None
+            else format_quantity(float(value), unit, lang, resolution=resolution, scale=scale))
+    decimals = decimals_for(scale, resolution, 0)
+
+    def bare(v: float) -> str:
+        if resolution > scale:
+            v = round(v / resolution) * resolution
+        return _number(v / scale, decimals, lang, trim=False)
+
+    return text, [template.format(f"{bare(lo)}{RANGE_WORDS[lang]}{bare(hi)}") for lo, hi in ranges]
 
 
 _QUARTER_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis import glossary
-from analysis.formatting import format_period, format_quantity
+from analysis.formatting import format_period, format_quantity, format_together
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -150,11 +150,18 @@ def _join(items: list[str], lang: str) -> str:
     return items[0] if len(items) == 1 else w["and"].join(items[:-1]) + w["last_and"] + items[-1]
 
 
+def _together(values: list[float], lang: str, own_digits: bool = False) -> list[str]:
+    """Amounts the text prints side by side (a value and its interval; with ``own_digits``, two
+    scenarios' ends): in one unit, that of the largest, to three significant digits of the largest
+    (of each)."""
+    return format_together([float(v) for v in values], "CNY", lang, digits=3, own_digits=own_digits)
+
+
 def _interval(prefix: str, fc: dict[str, float], lang: str, period: str | None = None) -> dict[str, str]:
     extra = {f"{prefix}_period": format_period(period, lang)} if period else {}
-    return {**extra, prefix: _money(fc["yhat"], lang), f"{prefix}_lo95": _money(fc["lo95"], lang),
-            f"{prefix}_hi95": _money(fc["hi95"], lang), f"{prefix}_lo80": _money(fc["lo80"], lang),
-            f"{prefix}_hi80": _money(fc["hi80"], lang)}
+    keys = ["yhat", "lo95", "hi95", "lo80", "hi80"]
+    texts = dict(zip(keys, _together([fc[k] for k in keys], lang)))
+    return {**extra, prefix: texts["yhat"], **{f"{prefix}_{k}": texts[k] for k in keys[1:]}}
 
 
 def _backtest_values(g: dict[str, Any], lang: str) -> dict[str, str]:
@@ -229,13 +236,14 @@ def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...]) ->
     d = mv["series"]["douyin_ecommerce_gmv_36kr"]
     hist = mv["history"]["douyin_ecommerce_gmv_36kr"]
     d_end = max(d["scenarios"][low_rule])
+    dy_low, dy_high = _together([min(d["scenarios"][r][d_end] for r in rules["scenarios"]),
+                                 max(d["scenarios"][r][d_end] for r in rules["scenarios"])], lang, own_digits=True)
     out["dy"] = {
         "n": str(d["n_obs"]), "first": format_period(d["first"], lang), "last": format_period(d["last"], lang),
         "first_value": _money(hist[d["first"]], lang), "last_value": _money(hist[d["last"]], lang),
         "growth": _signed_pct(mv["growth"]["douyin_36kr"][d["last"]], lang, 0),
         "end_period": format_period(d_end, lang), "n_scopes": str(mv["douyin_scopes"]),
-        "low": _money(min(d["scenarios"][r][d_end] for r in rules["scenarios"]), lang),
-        "high": _money(max(d["scenarios"][r][d_end] for r in rules["scenarios"]), lang),
+        "low": dy_low, "high": dy_high,
     }
     # fee rate, Kuaishou's fees and Douyin's hypothetical bill
     rate = mv["fee_rate"]
@@ -243,16 +251,18 @@ def model_values(mv: dict[str, Any], lang: str, *, levels: tuple[float, ...]) ->
     dy_fees = mv["fees"]["douyin_scenarios"]
     bill = mv["douyin_fee_bill"]
     fee_end = max(ks_fees)
+    bill_texts = _together([bill["estimate"], bill["lo"], bill["hi"]], lang)
+    fee_low, fee_high = _together([min(dy_fees[r][fee_end] for r in dy_fees),
+                                   max(dy_fees[r][fee_end] for r in dy_fees)], lang, own_digits=True)
     out["fee"] = {
         "rate_min": _pct(rate["min"], 3), "rate_max": _pct(rate["max"], 3), "rate_central": _pct(rate["central"], 3),
         "rate_lo95": _pct(rate["q025"], 3), "rate_hi95": _pct(rate["q975"], 3), "n": str(rate["n"]),
         "n_lower_bounds": str(rate["n_lower_bounds"]), "n_derived": str(rate["n_derived"]),
         "bill_period": format_period(bill["period"], lang),
         "bill_gmv": format_quantity(float(bill["gmv"]), "CNY", lang),  # as the estimate printed it
-        "bill": _money(bill["estimate"], lang), "bill_lo": _money(bill["lo"], lang), "bill_hi": _money(bill["hi"], lang),
+        "bill": bill_texts[0], "bill_lo": bill_texts[1], "bill_hi": bill_texts[2],
         "dy_end_period": format_period(fee_end, lang),
-        "dy_low": _money(min(dy_fees[r][fee_end] for r in dy_fees), lang),
-        "dy_high": _money(max(dy_fees[r][fee_end] for r in dy_fees), lang),
+        "dy_low": fee_low, "dy_high": fee_high,
     }
     out["fee"] |= _interval("ks_next", ks_fees[min(ks_fees)], lang, min(ks_fees))
     out["fee"] |= _interval("ks_end", ks_fees[fee_end], lang, fee_end)

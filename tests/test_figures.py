@@ -59,6 +59,8 @@ def _forecast(series_id, model, periods, yhat, spread=0.1, role="selected"):
 
 
 KS, DY, DY_OTHER = "kuaishou_ecommerce_gmv_annual", "douyin_ecommerce_gmv_36kr", "douyin_ecommerce_gmv_caixin"
+DY_LIVE = "douyin_livestream_gmv_annual"  # a scope of Douyin's estimates the fee bill does not use
+DY_SCOPES = [DY, DY_OTHER, DY_LIVE]
 Q = "kuaishou_ecommerce_gmv_quarterly"
 
 
@@ -218,7 +220,7 @@ def _all_calls():
         "gmv_history_forecast": (figures.module("gmv_history_forecast").draw, series, fc, selection),
         "kuaishou_quarterly_gmv": (figures.module("kuaishou_quarterly_gmv").draw, *quarterly_frames()),
         "payment_fees": (figures.module("payment_fees").draw, rates, kfc, implied),
-        "douyin_fee_bill": (figures.module("douyin_fee_bill").draw, sens, dfc),
+        "douyin_fee_bill": (figures.module("douyin_fee_bill").draw, sens, dfc, DY_SCOPES),
         "market_context_retail": (figures.module("market_context_retail").draw, context),
         "market_context_internet": (figures.module("market_context_internet").draw, context),
         "payment_market_shares": (figures.module("payment_market_shares").draw, context),
@@ -360,7 +362,7 @@ def test_fee_numbers_match_the_data():
 
 def test_douyin_fee_bill_numbers():
     _, _, _, sens, dfc = fee_frames()
-    fig, text = _draw(figures.module("douyin_fee_bill").draw, sens, dfc, lang="zh")
+    fig, text = _draw(figures.module("douyin_fee_bill").draw, sens, dfc, DY_SCOPES, lang="zh")
     central = sens[(sens["series_id"] == DY) & (sens["scenario"] == "central")].sort_values("period")
     bars = _by_gid(fig, f"bill:{DY}")
     np.testing.assert_allclose(np.asarray(bars.get_ydata(), dtype=float), (central["fee"] / 1e8).to_numpy())
@@ -562,3 +564,210 @@ def test_money_axes_read_in_trillions_where_the_amounts_do():
     assert common.money_scale(1.54e13, "zh") == (1e12, "万亿元")
     assert common.money_scale(1.54e13, "en") == (1e12, "RMB tn")
     assert common.money_scale(9.9e11, "zh") == (1e8, "亿元")
+
+
+# --------------------------------------------------------------------------- reviewer's figure defects
+
+def _tick_labels(axis) -> list[tuple[float, str]]:
+    """The major ticks of ``axis`` and the labels the shared number formatter
+    (:func:`analysis.figures._common.number_formatter`) gives them, as drawn; none on an axis
+    labelled otherwise (categories, years centred in their span)."""
+    fmt = axis.get_major_formatter()
+    if type(fmt).__name__ != type(common.number_formatter("en")).__name__:
+        return []
+    locs = list(axis.get_majorticklocs())
+    return list(zip(locs, fmt.format_ticks(locs)))
+
+
+def _number(label: str) -> float | None:
+    try:
+        return float(label.replace(",", "").rstrip("%"))
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_numeric_tick_labels_are_their_ticks(name):
+    """A tick label that is a number is its tick, whatever the step (12.5 is not printed as 12)."""
+    fn, *args = CALLS[name]
+    for lang in LANGS:
+        fig, _ = _draw(fn, *args, lang=lang)
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                for loc, label in _tick_labels(axis):
+                    value = _number(label)
+                    if value is not None:
+                        assert value == pytest.approx(loc, rel=1e-9, abs=1e-12), (name, lang, loc, label)
+
+
+def test_fee_bill_ticks_two_and_a_half_apart_read_as_such():
+    """Douyin's bill reaching RMB 17.5 billion: ticks 2.5 apart are labelled 12.5 and 17.5, every
+    label with the one decimal the step needs (the English edition read 12 and 18)."""
+    _, _, _, sens, dfc = fee_frames()
+    sens = sens.copy()
+    big = (sens["series_id"] == DY) & (sens["period"] == "2022")
+    sens.loc[big, "gmv"] = 3.5e12
+    sens.loc[big, "fee"] = sens.loc[big, "gmv"] * sens.loc[big, "rate"]
+    fig, _ = _draw(figures.module("douyin_fee_bill").draw, sens, dfc, DY_SCOPES, lang="en")
+    panel_b = fig.axes[1]
+    ticks = _tick_labels(panel_b.yaxis)
+    step = ticks[1][0] - ticks[0][0]
+    assert step == pytest.approx(2.5)
+    labels = [label for _, label in ticks]
+    assert "12.5" in labels and "17.5" in labels
+    assert labels[:3] == ["0.0", "2.5", "5.0"]
+    # the formatter works the same for any tick step, on every figure that uses it
+    assert [common.number_formatter("en").format_ticks([0, 0.25, 0.5])][0] == ["0.00", "0.25", "0.50"]
+    assert common.number_formatter("en", suffix="%").format_ticks([0, 10, 20]) == ["0%", "10%", "20%"]
+    assert common.number_formatter("en").format_ticks([10000, 12500]) == ["10,000", "12,500"]
+    assert common.number_formatter("zh").format_ticks([10000, 12500]) == ["10000", "12500"]
+
+
+def test_fee_bill_caption_counts_every_scope_and_names_the_one_it_leaves_out():
+    """The bill is drawn for the scopes of e-commerce GMV; the caption counts all of Douyin's
+    scopes (as the text and the GMV figure do) and names the one left out."""
+    from analysis.paper_tables import SERIES_NAMES as FULL
+
+    _, _, _, sens, dfc = fee_frames()
+    drawn = sens["series_id"].nunique()
+    for lang in LANGS:
+        _, text = _draw(figures.module("douyin_fee_bill").draw, sens, dfc, DY_SCOPES, lang=lang)
+        count = (f"{len(DY_SCOPES)}种口径中的{drawn}种" if lang == "zh"
+                 else f"{drawn} of its {len(DY_SCOPES)} different scopes")
+        assert count in text.caption, (lang, text.caption)
+        assert FULL[DY_LIVE][0 if lang == "zh" else 1] in text.caption
+        # with nothing left out, the caption counts what it draws and names nothing else
+        _, text = _draw(figures.module("douyin_fee_bill").draw, sens, dfc, [DY, DY_OTHER], lang=lang)
+        assert (f"（{drawn}种口径，" if lang == "zh" else f"of {drawn} different scopes") in text.caption
+        assert FULL[DY_LIVE][0 if lang == "zh" else 1] not in text.caption
+
+
+def test_timeline_caption_counts_the_original_papers_events():
+    """The caption counts the original paper's events (not the drawn ones, where one contradicted
+    event is replaced by two corrections), and the counts add up to them."""
+    mod = figures.module("douyin_pay_timeline")
+    events, facts, audit = timeline_frames()
+    replaced = [e for e in events["event_id"] if e in mod.CORRECTIONS]
+    n_corrections = sum(len(mod.CORRECTIONS[e]["events"]) for e in replaced)
+    status = dict(zip(audit["check_id"], audit["status"]))
+    kept = [e for e in events["event_id"] if e not in replaced]
+    n_ok = sum(status.get(f"date_{e}") == "consistent" for e in kept)
+    n_open = len(kept) - n_ok
+    assert n_ok + n_open + len(replaced) == len(events)
+    for lang in LANGS:
+        _, text = _draw(mod.draw, events, facts, audit, lang=lang)
+        if lang == "zh":
+            expected = (f"原论文所述的{len(events)}项事件中，{n_ok}项的日期与独立来源一致，{n_open}项没有可供核对的独立来源，"
+                        f"{len(replaced)}项与独立来源不符，图中代之以依据独立来源更正后的{n_corrections}项事件")
+        else:
+            expected = (f"Of the original paper's {len(events)} events, {n_ok} agree with independent sources, "
+                        f"{n_open} have no independent source to check them against and {len(replaced)} is "
+                        f"contradicted by them and replaced here by the {n_corrections} corrected events")
+        assert expected in text.caption, (lang, text.caption)
+
+
+# the money units of each edition, longest first (万亿元 before 亿元)
+_UNITS = {"zh": ["万亿元", "亿元", "万元"], "en": ["trillion", "billion", "million"]}
+
+
+def _interval_units(caption: str, lang: str) -> list[tuple[str, list[str]]]:
+    """(unit of the value, units inside its parenthesis) for every value followed by an
+    interval in parentheses (95%区间… / 95% interval …)."""
+    units = "|".join(_UNITS[lang])
+    pattern = (rf"({units})（([^（）]*区间[^（）]*)）" if lang == "zh"
+               else rf"({units})(?: (?:in|for) [^()]{{1,20}}?)? \(([^()]*interval[^()]*)\)")
+    return [(m.group(1), re.findall(units, m.group(2))) for m in re.finditer(pattern, caption)]
+
+
+def _crossing_calls():
+    """Forecasts whose intervals straddle a unit (亿元 and 万亿元, million and billion)."""
+    history, fitted, qfc, bench, selection = quarterly_frames()
+    qfc = _forecast(Q, "seasonal_arima", ["2022Q2", "2022Q3"], [2e11, 9e11])  # to 1.08万亿元
+    series, fc, sel = gmv_frames()
+    fc = fc.copy()
+    ks = (fc["series_id"] == KS) & (fc["role"] == "selected")
+    fc.loc[ks, ["yhat", "lo80", "hi80", "lo95", "hi95"]] = [[9e11, 8.1e11, 9.9e11, 7.2e11, 1.08e12],
+                                                            [9.5e11, 8.55e11, 1.045e12, 7.6e11, 1.14e12]]
+    rates, kfc, implied, _, _ = fee_frames()
+    kfc = _forecast("kuaishou_payment_fee_annual", "gmv_x_rate", [2023, 2024], [8e8, 9e8])  # to RMB 1.08 bn
+    return {"kuaishou_quarterly_gmv": (figures.module("kuaishou_quarterly_gmv").draw, history, fitted, qfc, bench,
+                                       selection),
+            "gmv_history_forecast": (figures.module("gmv_history_forecast").draw, series, fc, sel),
+            "payment_fees": (figures.module("payment_fees").draw, rates, kfc, implied)}
+
+
+@pytest.mark.parametrize("name", sorted(_crossing_calls()))
+def test_a_value_and_its_interval_are_printed_in_one_unit(name):
+    """7090亿元（95%区间3070亿元至1.63万亿元）mixes units: a value and its intervals are printed
+    in the unit of the largest of them."""
+    fn, *args = _crossing_calls()[name]
+    for lang in LANGS:
+        _, text = _draw(fn, *args, lang=lang)
+        found = _interval_units(text.caption, lang)
+        assert found, (name, lang, text.caption)
+        for unit, inside in found:
+            assert inside and set(inside) == {unit}, (name, lang, unit, inside, text.caption)
+
+
+def test_quarterly_caption_prints_the_interval_as_the_reviewer_asked():
+    history, fitted, _, bench, selection = quarterly_frames()
+    qfc = _forecast(Q, "seasonal_arima", ["2022Q2", "2022Q3"], [2e11, 7.09e11]).assign(
+        lo95=[1.6e11, 3.07e11], hi95=[2.4e11, 1.63e12])
+    fn = figures.module("kuaishou_quarterly_gmv").draw
+    _, zh = _draw(fn, history, fitted, qfc, bench, selection, lang="zh")
+    _, en = _draw(fn, history, fitted, qfc, bench, selection, lang="en")
+    assert "0.71万亿元（95%区间0.31至1.63万亿元）" in zh.caption
+    assert "RMB 0.71 trillion (95% interval RMB 0.31–1.63 trillion)" in en.caption
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_legends_inside_the_axes_hide_the_grid(name):
+    """A legend drawn over the plot has an opaque background above the grid, so no grid line
+    runs through its text."""
+    fn, *args = CALLS[name]
+    for lang in LANGS:
+        fig, _ = _draw(fn, *args, lang=lang)
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None:
+                continue
+            box, area = legend.get_window_extent(renderer), ax.get_window_extent(renderer)
+            if not box.overlaps(area):
+                continue  # placed outside the data
+            frame = legend.get_frame()
+            assert legend.get_frame_on() and frame.get_visible(), (name, lang)
+            assert frame.get_facecolor()[3] == 1.0, (name, lang)
+            grid_z = max((line.get_zorder() for line in ax.get_xgridlines() + ax.get_ygridlines()), default=0)
+            assert legend.get_zorder() > grid_z
+
+
+def test_timeline_labels_keep_clear_of_their_markers():
+    """Every label stands clear of its diamond or bar (the reviewer saw '…took effect' run into its
+    diamond), by at least two points."""
+    from matplotlib.transforms import Affine2D
+
+    mod = figures.module("douyin_pay_timeline")
+    events, facts, audit = timeline_frames()
+    for lang in LANGS:
+        fig, _ = _draw(mod.draw, events, facts, audit, lang=lang)
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        px = fig.dpi / 72
+        labels = {t.get_gid(): t for t in ax.texts if str(t.get_gid()).startswith("label:")}
+        frame = mod.corrected_events(events, facts, audit, lang)
+        assert len(labels) == len(frame)
+        for rec in frame.itertuples():
+            artist = _by_gid(fig, f"event:{rec.event_id}")
+            if hasattr(artist, "get_marker"):  # a diamond: its path at its size, plus half its edge
+                ms = artist.get_markersize() * px
+                path = artist._marker.get_path().transformed(artist._marker.get_transform() + Affine2D().scale(ms))
+                half = path.get_extents().width / 2 + artist.get_markeredgewidth() * px / 2
+                cx = ax.transData.transform((artist.get_xdata()[0], artist.get_ydata()[0]))[0]
+                left, right = cx - half, cx + half
+            else:
+                ext = artist.get_window_extent(renderer)
+                left, right = ext.x0, ext.x1
+            label = labels[f"label:{rec.event_id}"].get_window_extent(renderer)
+            gap = label.x0 - right if label.x0 >= (left + right) / 2 else left - label.x1
+            assert gap >= 2 * px, (lang, rec.event_id, gap / px)

@@ -143,3 +143,37 @@ def test_format_period(period, zh, en):
 def test_chinese_period_round_trips(period):
     """What the Chinese edition prints, parse_zh_period reads back."""
     assert parse_zh_period(format_period(period, "zh")) == period
+
+
+# A value and its interval in one unit, that of the largest, to one resolution (three
+# significant digits of the largest): 7090亿元（3070亿元至1.63万亿元）is 0.71万亿元（0.31至1.63万亿元）.
+ESTIMATES = [
+    (7.09e11, [(3.07e11, 1.63e12)], ("0.71万亿元", ["0.31至1.63万亿元"]),
+     ("RMB 0.71 trillion", ["RMB 0.31–1.63 trillion"])),
+    (5.33e11, [(4.76e11, 5.97e11)], ("5330亿元", ["4760至5970亿元"]), ("RMB 533 billion", ["RMB 476–597 billion"])),
+    (5.36e9, [(3.41e9, 8.7e9), (2.7e9, 1.13e10)], ("54亿元", ["34至87亿元", "27至113亿元"]),
+     ("RMB 5.4 billion", ["RMB 3.4–8.7 billion", "RMB 2.7–11.3 billion"])),
+]
+
+
+@pytest.mark.parametrize("value,ranges,zh,en", ESTIMATES)
+def test_format_estimate_prints_a_value_and_its_intervals_in_one_unit(value, ranges, zh, en):
+    from analysis.formatting import format_estimate
+
+    assert format_estimate(value, ranges, "CNY", "zh") == zh
+    assert format_estimate(value, ranges, "CNY", "en") == en
+
+
+def test_format_together_and_a_chosen_scale():
+    from analysis.formatting import format_together
+
+    assert format_together([7.09e11, 1.63e12], "CNY", "zh") == ["0.71万亿元", "1.63万亿元"]
+    assert format_together([8.67e9, 1.89e10], "CNY", "en") == ["RMB 8.7 billion", "RMB 18.9 billion"]
+    # two scenarios' ends: one unit, each its own three digits
+    assert format_together([7.09e11, 1.63e12], "CNY", "zh", own_digits=True) == ["0.709万亿元", "1.63万亿元"]
+    assert format_together([8.67e9, 1.89e10], "CNY", "en", own_digits=True) == ["RMB 8.67 billion", "RMB 18.9 billion"]
+    assert format_quantity(7.09e11, "CNY", "zh", resolution=1e10, scale=1e12) == "0.71万亿元"
+    # a bound far below the largest still shows a digit, not 0
+    assert format_together([3e9, 1.63e12], "CNY", "en") == ["RMB 0.003 trillion", "RMB 1.630 trillion"]
+    with pytest.raises(ValueError, match="scale"):
+        format_quantity(1e9, "CNY", "en", scale=1e8)

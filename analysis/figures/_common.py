@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analysis.formatting import format_quantity
+from analysis.formatting import format_estimate, format_quantity, format_together
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -130,6 +130,18 @@ def money(value: float, lang: str, digits: int = 3) -> str:
     return format_quantity(value, "CNY", lang, resolution=res)
 
 
+def money_estimate(value: float | None, ranges, lang: str, digits: int = 3) -> tuple[str | None, list[str]]:
+    """An amount of CNY and its intervals [(lo, hi), …] in one unit, that of the largest
+    (0.71万亿元 and 0.31至1.63万亿元; RMB 0.71 trillion and RMB 0.31–1.63 trillion)."""
+    return format_estimate(value, ranges, "CNY", lang, digits=digits)
+
+
+def money_together(values, lang: str, digits: int = 3) -> list[str]:
+    """Amounts of CNY printed side by side (two scenarios' ends) in one unit, that of the largest,
+    each to ``digits`` significant digits."""
+    return format_together(values, "CNY", lang, digits=digits, own_digits=True)
+
+
 def pct(value: float, lang: str, decimals: int = 1) -> str:
     """A percentage number (27.6 → 27.6%)."""
     return format_quantity(float(value), "percent", lang, resolution=10.0 ** -decimals)
@@ -194,18 +206,35 @@ def year_axis(ax: "Axes", first: int, last: int, step: int = 1) -> None:
     ax.tick_params(axis="x", which="major", length=3)
 
 
-def number_formatter(lang: str):
-    """Tick labels as plain numbers (12,000 in English, 12000 in Chinese)."""
-    from matplotlib.ticker import FuncFormatter
+def tick_decimals(locs) -> int:
+    """The fewest decimals that write every tick of ``locs`` exactly (2.5 apart: 1; 0.25: 2)."""
+    for decimals in range(7):
+        if all(abs(float(x) - round(float(x), decimals)) <= 1e-9 * max(1.0, abs(float(x))) for x in locs):
+            return decimals
+    return 6
 
-    def fmt(x: float, _pos=None) -> str:
-        if x == 0:
-            return "0"
-        decimals = 0 if abs(x) >= 10 or float(x).is_integer() else (1 if abs(x) >= 1 else 2)
-        text = f"{x:,.{decimals}f}" if lang == "en" else f"{x:.{decimals}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
 
-    return FuncFormatter(fmt)
+def number_formatter(lang: str, suffix: str = ""):
+    """Tick labels as plain numbers (12,000 in English, 12000 in Chinese), ``suffix`` after
+    each (``%``). A linear axis shows every tick with the decimals its step needs (0.0, 2.5,
+    5.0 …, never 12 for 12.5); a log axis, whose ticks are powers of ten apart, shows each
+    tick with the decimals it needs (0.1, 1, 10)."""
+    from matplotlib.ticker import Formatter
+
+    class NumberFormatter(Formatter):
+        ticks: list[float] = []
+
+        def set_locs(self, locs) -> None:  # the axis's ticks, set before their labels are asked for
+            self.ticks = [float(v) for v in locs]
+
+        def __call__(self, x: float, pos=None) -> str:
+            log = self.axis is not None and self.axis.get_scale() == "log"
+            x = float(x) + 0.0  # no -0
+            decimals = tick_decimals([x] if log or not self.ticks else self.ticks)
+            text = f"{x:,.{decimals}f}" if lang == "en" else f"{x:.{decimals}f}"
+            return text + suffix
+
+    return NumberFormatter()
 
 
 def log_y(ax: "Axes", lang: str, subs: tuple[float, ...] = (1.0,)) -> None:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
     BLUE, FigureText, GREY, SRC_MEDIA, SRC_MODELS, SRC_PAPER, join_list,
-    model_name, money, money_scale, number_formatter, period_x, pick, rate_pct, scope_styles,
-    series_name, sources, year_axis,
+    model_name, money, money_estimate, money_scale, money_together, number_formatter, period_x, pick, rate_pct,
+    scope_series, scope_styles, series_name, sources, year_axis,
 )
-from analysis.figures._read import read_table
+from analysis.figures._read import read_series, read_table
 from analysis.formatting import format_period
 from analysis.plotting import new_figure, source_line
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # What the figure reads (the workflow makes these its inputs; * matches model cards).
 INPUTS = {
     "sensitivity": "data/processed/fee_sensitivity.csv",
+    "series": "data/processed/public_series.csv",
     "forecasts": "data/processed/forecasts.csv",
 }
 
@@ -29,27 +30,36 @@ INPUTS = {
 def load(paths: Mapping[str, Any]) -> dict[str, Any]:
     """The tables :func:`draw` takes, read from ``paths`` (keys of ``INPUTS``)."""
     sens = read_table(paths["sensitivity"])
+    sens = sens[sens["series_id"].str.startswith("douyin_")]
     fc = read_table(paths["forecasts"])
-    return {"sensitivity": sens[sens["series_id"].str.startswith("douyin_")],
+    series = read_series(paths["series"])
+    entities = series.loc[series["series_id"].isin(sens["series_id"]), "entity"].unique()
+    return {"sensitivity": sens, "scopes": [s for e in sorted(entities) for s in scope_series(series, e)],
             "forecast": fc[(fc["series_id"] == "douyin_thirdparty_fee_annual") & (fc["role"] == "scenario")]}
 
 
-def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
-                    lang: str) -> tuple["Figure", FigureText]:
+def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame", scopes: list[str],
+         lang: str) -> tuple["Figure", FigureText]:
     """What Douyin would pay a third-party payment channel at Kuaishou's fee rate.
 
     ``sensitivity``: fee_sensitivity rows of Douyin's GMV estimates (one series per scope;
     series_id, period, gmv_basis, gmv, scenario, rate, fee); ``forecast``: the scenario rows of
-    ``douyin_thirdparty_fee_annual`` (one path per scenario rule, no interval).
+    ``douyin_thirdparty_fee_annual`` (one path per scenario rule, no interval); ``scopes``: every
+    scope series of Douyin's GMV estimates (public_series), drawn or not, so the caption can say
+    which of them the bill leaves out (the livestream-only estimate is not all of e-commerce GMV).
     """
     import numpy as np
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from analysis.paper_tables import SERIES_NAMES as FULL_NAMES
+
     hist = sensitivity.copy()
     scale, unit = money_scale(hist["fee"].max(), lang)
     hist["period"] = hist["period"].astype(str)
+    all_scopes = sorted(set(scopes))
     scopes = sorted(hist["series_id"].unique())
+    left_out = [s for s in all_scopes if s not in scopes]
     fig = new_figure(figsize=(6.3, 4.4))
     gs = fig.add_gridspec(1, 2, width_ratios=[3, 2], wspace=0.3, bottom=0.3)
     ax, axs = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
@@ -117,32 +127,39 @@ def draw(sensitivity: "pd.DataFrame", forecast: "pd.DataFrame",
     illus = sens[sens["scenario"].str.startswith("illustrative")]
     end = wide_fc.index[-1]
     rules = [model_name(r, lang) for r in wide_fc.columns]
-    s_lo, s_hi = float(wide_fc.loc[end].min()), float(wide_fc.loc[end].max())
+    # a value beside its range, and a range's ends, each in one unit
+    bill, [bill_range] = money_estimate(central["fee"], [(lo_row["fee"], hi_row["fee"])], lang)
+    s_lo, s_hi = money_together([wide_fc.loc[end].min(), wide_fc.loc[end].max()], lang)
+    out_names = join_list([FULL_NAMES[s][0 if lang == "zh" else 1] for s in left_out], lang)
     if lang == "zh":
         ill = "，".join(f"费率为{rate_pct(float(r.rate), lang)}时为{money(r.fee, lang)}" for r in illus.itertuples())
-        caption = (f"抖音若通过第三方支付通道结算的估计手续费（假设情景）：抖音电商GMV的各口径媒体估计（{len(scopes)}种口径，"
-                   f"标记各异）乘以快手的中心手续费率{rate_pct(float(central['rate']), lang)}，误差线为费率95%范围"
+        counted = (f"{len(all_scopes)}种口径中的{len(scopes)}种，标记各异；{out_names}只计部分电商交易，未计入"
+                   if left_out else f"{len(scopes)}种口径，标记各异")
+        caption = (f"抖音若通过第三方支付通道结算的估计手续费（假设情景）：抖音电商GMV的各口径媒体估计（{counted}）"
+                   f"乘以快手的中心手续费率{rate_pct(float(central['rate']), lang)}，误差线为费率95%范围"
                    f"（{rate_pct(float(lo_row['rate']), lang)}至{rate_pct(float(hi_row['rate']), lang)}）。"
-                   f"{fp(latest)}（{series_name(base_sid, lang)}）约为{money(central['fee'], lang)}（{money(lo_row['fee'], lang)}"
-                   f"至{money(hi_row['fee'], lang)}）。右图为{fp(latest)}手续费随费率的变化（示意费率：{ill}）。"
-                   f"斜线区域为情景区间而非预测：{fp(end)}介于{money(s_lo, lang)}与{money(s_hi, lang)}之间"
+                   f"{fp(latest)}（{series_name(base_sid, lang)}）约为{bill}（{bill_range}）。"
+                   f"右图为{fp(latest)}手续费随费率的变化（示意费率：{ill}）。"
+                   f"斜线区域为情景区间而非预测：{fp(end)}介于{s_lo}与{s_hi}之间"
                    f"（{join_list(rules, lang)}）。{src}")
         alt = (f"两幅图。左图：抖音各口径GMV估计对应的手续费，{fp(latest)}约{money(central['fee'], lang)}，"
-               f"其后为至{fp(end)}的情景区间（{money(s_lo, lang)}至{money(s_hi, lang)}）。右图：{fp(latest)}手续费随费率"
+               f"其后为至{fp(end)}的情景区间（{s_lo}至{s_hi}）。右图：{fp(latest)}手续费随费率"
                f"线性上升。")
     else:
         ill = ", ".join(f"{money(r.fee, lang)} at {rate_pct(float(r.rate), lang)}" for r in illus.itertuples())
+        counted = (f"{len(scopes)} of its {len(all_scopes)} different scopes (each its own marker; left out, as "
+                   f"{'it counts' if len(left_out) == 1 else 'they count'} only part of e-commerce: {out_names})"
+                   if left_out else f"{len(scopes)} different scopes (each its own marker)")
         caption = (f"Douyin's estimated fee bill if it settled through a third-party payment channel (a hypothetical): "
-                   f"Douyin's e-commerce GMV, as media estimates of {len(scopes)} different scopes (each its own "
-                   f"marker), times Kuaishou's central fee rate of {rate_pct(float(central['rate']), lang)}; error "
+                   f"Douyin's e-commerce GMV, as media estimates of {counted}, "
+                   f"times Kuaishou's central fee rate of {rate_pct(float(central['rate']), lang)}; error "
                    f"bars span the rate's 95% range ({rate_pct(float(lo_row['rate']), lang)} to "
                    f"{rate_pct(float(hi_row['rate']), lang)}). For {fp(latest)} ({series_name(base_sid, lang)}) it "
-                   f"is about {money(central['fee'], lang)} ({money(lo_row['fee'], lang)} to "
-                   f"{money(hi_row['fee'], lang)}). The right panel varies the rate for {fp(latest)} (illustrative "
+                   f"is about {bill} ({bill_range}). The right panel varies the rate for {fp(latest)} (illustrative "
                    f"rates: {ill}). The hatched area is a scenario range, not a forecast: for {fp(end)} between "
-                   f"{money(s_lo, lang)} and {money(s_hi, lang)} ({join_list(rules, lang)}). {src}")
+                   f"{s_lo} and {s_hi} ({join_list(rules, lang)}). {src}")
         alt = (f"Two panels. Left: Douyin's fee bill for each GMV estimate, about "
                f"{money(central['fee'], lang)} in {fp(latest)}, then a scenario range to {fp(end)} "
-               f"({money(s_lo, lang)} to {money(s_hi, lang)}). Right: the {fp(latest)} bill grows linearly with "
+               f"({s_lo} to {s_hi}). Right: the {fp(latest)} bill grows linearly with "
                f"the fee rate.")
     return fig, FigureText(caption, alt)

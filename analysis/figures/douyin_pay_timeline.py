@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
-    BLACK, BLUE, FigureText, GREEN, VERMILLION, colour_name, period_end_x, period_start_x, period_x, pick,
+    BLACK, BLUE, FigureText, GREEN, VERMILLION, colour_name, join_list, period_end_x, period_start_x, period_x, pick,
     sources,
 )
 from analysis.formatting import format_period
@@ -122,6 +122,10 @@ def corrected_events(events: "pd.DataFrame", facts: "pd.DataFrame", audit: "pd.D
     return pd.DataFrame(rows)
 
 
+# A dated event's diamond (points) and the white space between any mark and its label (points).
+MARKER_SIZE, MARKER_EDGE, LABEL_GAP = 6.0, 1.3, 3.0
+
+
 # Where a line of Chinese may break: after these marks, or before the opening ones.
 _BREAK_AFTER, _BREAK_BEFORE = "：，、；》”）", "《“（"
 
@@ -139,6 +143,10 @@ def wrap(text: str, width: int, lang: str) -> str:
         lines.append(text[:cut])
         text = text[cut:]
     return "\n".join(lines + [text])
+
+
+def _verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
 
 
 def category(entity: str) -> tuple[str, str, tuple[str, str]]:
@@ -176,22 +184,27 @@ def draw(events: "pd.DataFrame", facts: "pd.DataFrame", audit: "pd.DataFrame",
         edge = dict(edgecolor=BLACK, linewidth=1.3) if rec.corrected else dict(linewidth=0)
         if rec.precision == "year" or rec.date_end:
             ax.barh([y], [x1 - x0], left=[x0], height=0.42, color=colour, gid=f"event:{rec.event_id}", **edge)
-            anchor_l, anchor_r = x0, x1
+            anchor_l, anchor_r, reach = x0, x1, 0.0
         else:
             xm = period_x(rec.date)
-            ax.plot([xm], [y], marker="D", markersize=6, color=colour, linestyle="none",
-                    markeredgecolor=BLACK if rec.corrected else colour, markeredgewidth=1.3 if rec.corrected else 0,
-                    gid=f"event:{rec.event_id}")
+            ax.plot([xm], [y], marker="D", markersize=MARKER_SIZE, color=colour, linestyle="none",
+                    markeredgecolor=BLACK if rec.corrected else colour,
+                    markeredgewidth=MARKER_EDGE if rec.corrected else 0, gid=f"event:{rec.event_id}")
             anchor_l = anchor_r = xm
+            # the diamond is a square turned 45°: it reaches half its diagonal, plus half its edge, from xm
+            reach = MARKER_SIZE * math.sqrt(2) / 2 + (MARKER_EDGE / 2 if rec.corrected else 0)
         when = format_period(rec.date, lang) + (
             (pick(lang, "至", "–") + format_period(rec.date_end, lang)) if rec.date_end else "")
         text = wrap(f"{when}{'：' if lang == 'zh' else ': '}{rec.label}{mark if rec.corrected else ''}",
                     width, lang)
         style = dict(va="center", fontsize=6.8, linespacing=1.05, fontweight="bold" if rec.corrected else "normal")
+        # the label sits a fixed distance in points from its mark, whatever the span of years
         if anchor_r < mid:
-            ax.text(anchor_r + 0.2, y, text, ha="left", **style)
+            ax.annotate(text, (anchor_r, y), xytext=(reach + LABEL_GAP, 0), textcoords="offset points",
+                        ha="left", gid=f"label:{rec.event_id}", **style)
         else:
-            ax.text(anchor_l - 0.2, y, text, ha="right", **style)
+            ax.annotate(text, (anchor_l, y), xytext=(-reach - LABEL_GAP, 0), textcoords="offset points",
+                        ha="right", gid=f"label:{rec.event_id}", **style)
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
@@ -217,9 +230,29 @@ def draw(events: "pd.DataFrame", facts: "pd.DataFrame", audit: "pd.DataFrame",
     source_line(fig, src)
 
     fp = lambda p: format_period(str(p), lang)  # noqa: E731
+    # counts of the original paper's events (``events``), and of the corrections drawn in place of
+    # the ones the evidence contradicts (one event may be replaced by more than one)
+    n_orig = len(events)
     n_corr = int(ev["corrected"].sum())
-    n_ok = int((ev["status"] == "consistent").sum())
-    n_open = int(ev["status"].isin(["unverifiable", "unchecked"]).sum())
+    n_replaced = ev.loc[ev["corrected"], "event_id"].str.split(":").str[0].nunique()
+    kept = ev[~ev["corrected"]]
+    n_ok = int((kept["status"] == "consistent").sum())
+    n_open = int(kept["status"].isin(["unverifiable", "unchecked"]).sum())
+    n_bad = int((kept["status"] == "inconsistent").sum())  # contradicted, with no correction to draw
+    status_zh = [f"{n_ok}项的日期与独立来源一致", f"{n_open}项没有可供核对的独立来源"]
+    status_en = [f"{n_ok} {_verb(n_ok, 'agrees', 'agree')} with independent sources",
+                 f"{n_open} {_verb(n_open, 'has', 'have')} no independent source to check "
+                 f"{_verb(n_open, 'it', 'them')} against"]
+    if n_bad:
+        status_zh.append(f"{n_bad}项与独立来源不符、按原文画出")
+        status_en.append(f"{n_bad} {_verb(n_bad, 'disagrees', 'disagree')} with them and "
+                         f"{_verb(n_bad, 'is', 'are')} drawn as the paper states {_verb(n_bad, 'it', 'them')}")
+    if n_replaced:
+        status_zh.append(f"{n_replaced}项与独立来源不符，图中代之以依据独立来源更正后的{n_corr}项事件"
+                         "（黑框加粗；原文的说法见正文脚注）")
+        status_en.append(f"{n_replaced} {_verb(n_replaced, 'is', 'are')} contradicted by them and replaced here by "
+                         f"the {n_corr} corrected {_verb(n_corr, 'event', 'events')} outlined in black, in bold "
+                         "(the original paper's versions are in the footnotes)")
     colours = [(colour_name(colour, lang), words[0 if lang == "zh" else 1]) for _, colour, words, _ in cats]
     launch = ev[ev["event_id"] == "douyin_pay_launch"]
     first_ev, last_ev = ev.iloc[0], ev.iloc[-1]
@@ -229,8 +262,7 @@ def draw(events: "pd.DataFrame", facts: "pd.DataFrame", audit: "pd.DataFrame",
         launch_txt = f"抖音支付于{fp(launch['date'].iloc[0])}在抖音APP内上线。" if len(launch) else ""
         caption = (f"抖音支付相关事件时间线（{span}，共{n}项）。菱形为精确到月或日的事件，横条为仅知年份或跨年的事件"
                    f"（{n_ranges}项）；" + "，".join(f"{c}为{w}" for c, w in colours) + "。"
-                   f"原论文所述事件中，{n_ok}项的日期与独立来源一致，{n_open}项没有可供核对的独立来源；"
-                   f"黑框加粗的{n_corr}项为依据独立来源更正后的事件（原文的说法见正文脚注）。{launch_txt}{src}")
+                   f"原论文所述的{n_orig}项事件中，" + "，".join(status_zh) + f"。{launch_txt}{src}")
         alt = (f"时间线：自{fp(first_ev['date'])}“{first_ev['label']}”至{fp(last_ev['date'])}“{last_ev['label']}”的"
                f"{n}项事件按时间自上而下排列，其中{n_corr}项为更正后的事件。{launch_txt}")
     else:
@@ -238,9 +270,7 @@ def draw(events: "pd.DataFrame", facts: "pd.DataFrame", audit: "pd.DataFrame",
         caption = (f"Timeline of events around Douyin Pay ({span}, {n} events). Diamonds are events dated to the "
                    f"month or day, bars events known only to the year or spanning years ({n_ranges}); "
                    + "; ".join(f"{c}: {w}" for c, w in colours) + ". "
-                   f"Of the events as the original paper dates them, {n_ok} agree with independent sources and "
-                   f"{n_open} have no independent source to check them against; the {n_corr} outlined in black, in bold, are corrected from "
-                   f"independent sources (the original paper's versions are in the footnotes). {launch_txt}{src}")
+                   f"Of the original paper's {n_orig} events, " + join_list(status_en, lang) + f". {launch_txt}{src}")
         alt = (f"Timeline of {n} events from top to bottom, from '{first_ev['label']}' ({fp(first_ev['date'])}) to "
                f"'{last_ev['label']}' ({fp(last_ev['date'])}), {n_corr} of them corrected. {launch_txt}").strip()
     return fig, FigureText(caption, alt)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
     BLUE, FigureText, GREY, ORANGE, SERIES_COLOURS, SRC_KUAISHOU,
-    SRC_MEDIA, SRC_MODELS, band_proxies, draw_scope, entity_name, fan, log_y, model_name, money, money_scale, pick,
+    SRC_MEDIA, SRC_MODELS, band_proxies, draw_scope, entity_name, fan, log_y, model_name, money, money_estimate, money_scale, money_together, pick,
     scope_series, scope_styles, series_name, sources, period_years,
 )
 from analysis.figures._read import read_series, read_table
@@ -132,24 +132,25 @@ def draw(series: "pd.DataFrame", forecasts: "pd.DataFrame",
     zh, en = [], []
     for f in facts.values():
         if f.get("scenario"):
+            s_lo, s_hi = money_together([f["lo"], f["hi"]], lang)  # a range's ends in one unit
             zh.append(f"{f['entity']}电商GMV只有口径各异的媒体估计（{f['n_scopes']}种口径，以不同标记分开表示，不连成一条"
-                      f"增长路径）；斜线区域为情景区间而非预测区间：{fp(f['end'])}介于{money(f['lo'], lang)}"
-                      f"（{f['rules'][0]}）与{money(f['hi'], lang)}（{f['rules'][-1]}）之间")
+                      f"增长路径）；斜线区域为情景区间而非预测区间：{fp(f['end'])}介于{s_lo}"
+                      f"（{f['rules'][0]}）与{s_hi}（{f['rules'][-1]}）之间")
             en.append(f"{f['entity']}'s GMV exists only as media estimates of {f['n_scopes']} different scopes, drawn "
                       f"with different markers and never joined into one growth path; the hatched area is a scenario "
-                      f"range, not a prediction interval: for {f['end']} between {money(f['lo'], lang)} "
-                      f"({f['rules'][0]}) and {money(f['hi'], lang)} ({f['rules'][-1]})")
+                      f"range, not a prediction interval: for {f['end']} between {s_lo} "
+                      f"({f['rules'][0]}) and {s_hi} ({f['rules'][-1]})")
         else:
+            # the median and both intervals in one unit (that of the 95% interval's top)
+            med, (i80, i95) = money_estimate(f["yhat"], [(f["lo80"], f["hi80"]), (f["lo95"], f["hi95"])], lang)
             zh.append(f"{f['entity']}{fp(f['first'])}至{fp(f['last'])}由{money(f['v_first'], lang)}增至"
                       f"{money(f['v_last'], lang)}（官方数据）；点线为所选方法（{model_name(f['model'], lang)}）的中位预测，"
-                      f"{fp(f['end'])}为{money(f['yhat'], lang)}（80%区间{money(f['lo80'], lang)}至"
-                      f"{money(f['hi80'], lang)}，95%区间{money(f['lo95'], lang)}至{money(f['hi95'], lang)}），"
+                      f"{fp(f['end'])}为{med}（80%区间{i80}，95%区间{i95}），"
                       f"点划线为基准方法（{model_name(f['bench'], lang)}）")
             en.append(f"{f['entity']}'s GMV rose from {money(f['v_first'], lang)} in {f['first']} to "
                       f"{money(f['v_last'], lang)} in {f['last']} (official); the dotted line is the median forecast "
-                      f"of the selected method ({model_name(f['model'], lang)}), {money(f['yhat'], lang)} in "
-                      f"{f['end']} (80% interval {money(f['lo80'], lang)} to {money(f['hi80'], lang)}, 95% interval "
-                      f"{money(f['lo95'], lang)} to {money(f['hi95'], lang)}); the dash-dotted line is the benchmark "
+                      f"of the selected method ({model_name(f['model'], lang)}), {med} in "
+                      f"{f['end']} (80% interval {i80}, 95% interval {i95}); the dash-dotted line is the benchmark "
                       f"({model_name(f['bench'], lang)})")
     if lang == "zh":
         caption = "抖音与快手电商GMV：" + "；".join(zh) + "。阴影为经回测校准的80%与95%预测区间。纵轴为对数刻度。" + src

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.figures._common import (
     BLACK, BLUE, FigureText, GREY, MONEY_SCALE, ORANGE, SRC_KUAISHOU, SRC_MODELS, band_proxies,
-    fan, join_list, model_name, money, number_formatter, pct, period_x, pick, sources, year_axis,
+    fan, join_list, model_name, money, money_estimate, number_formatter, pct, period_x, pick, sources, year_axis,
 )
 from analysis.figures._read import fitted_from_card, read_series, read_table
 from analysis.formatting import format_period
@@ -123,6 +123,9 @@ def draw(history: "pd.DataFrame", fitted: "pd.DataFrame", forecast: "pd.DataFram
     cov = {k: pct(float(selection[k]) * 100, lang, 0) for k in ("coverage80", "coverage95", "raw_coverage80",
                                                                 "raw_coverage95")}
     mase = {k: f"{float(selection[k]):.2f}" for k in ("selected_mase", "best_benchmark_mase")}
+    # each median and its interval in one unit (that of the interval's top)
+    (nxt_v, [nxt_95]), (end_v, [end_95]) = (money_estimate(r["yhat"], [(r["lo95"], r["hi95"])], lang)
+                                            for r in (nxt, end))
     if lang == "zh":
         imp_text = (f"{join_list(imputed, lang)}不在本版收集的季度数据中，由全年合计减去同年其余三个季度推得（空心点）。"
                     if imputed else "")
@@ -131,9 +134,8 @@ def draw(history: "pd.DataFrame", fitted: "pd.DataFrame", forecast: "pd.DataFram
                     if cal else f"回测中80%与95%区间分别覆盖了{cov['coverage80']}与{cov['coverage95']}的实际值")
         caption = (f"快手电商季度GMV（{fp(p0)}至{fp(p1)}，官方数据）与入选方法（{mname}，回测平均MASE {mase['selected_mase']}，"
                    f"最佳基准{bname}为{mase['best_benchmark_mase']}）的拟合与预测。{imp_text}"
-                   f"{fp(nxt['period'])}的中位预测为{money(nxt['yhat'], lang)}（95%区间{money(nxt['lo95'], lang)}至"
-                   f"{money(nxt['hi95'], lang)}），{fp(end['period'])}为{money(end['yhat'], lang)}（95%区间"
-                   f"{money(end['lo95'], lang)}至{money(end['hi95'], lang)}）。阴影为80%与95%预测区间：{cal_text}。"
+                   f"{fp(nxt['period'])}的中位预测为{nxt_v}（95%区间{nxt_95}），{fp(end['period'])}为{end_v}"
+                   f"（95%区间{end_95}）。阴影为80%与95%预测区间：{cal_text}。"
                    f"点划线为基准方法的预测。{src}")
         alt = (f"折线图：快手电商季度GMV自{fp(p0)}的{money(history['value_std'].iloc[0], lang)}起上升，"
                f"每年第四季度最高（{fp(peak['period'])}为{money(peak['value_std'], lang)}）；点线预测向{fp(end['period'])}"
@@ -150,9 +152,8 @@ def draw(history: "pd.DataFrame", fitted: "pd.DataFrame", forecast: "pd.DataFram
         caption = (f"Kuaishou quarterly e-commerce GMV (official figures, {fp(p0)} to {fp(p1)}) with the fit and "
                    f"forecast of the selected method ({mname}; backtest mean MASE {mase['selected_mase']}, best "
                    f"benchmark, the {bname}, {mase['best_benchmark_mase']}). {imp_text}The median forecast for "
-                   f"{fp(nxt['period'])} is {money(nxt['yhat'], lang)} (95% interval {money(nxt['lo95'], lang)} "
-                   f"to {money(nxt['hi95'], lang)}), for {fp(end['period'])} {money(end['yhat'], lang)} "
-                   f"(95% interval {money(end['lo95'], lang)} to {money(end['hi95'], lang)}). Shaded bands are "
+                   f"{fp(nxt['period'])} is {nxt_v} (95% interval {nxt_95}), for {fp(end['period'])} {end_v} "
+                   f"(95% interval {end_95}). Shaded bands are "
                    f"80% and 95% prediction intervals: {cal_text}. The dash-dotted line is the benchmark's "
                    f"forecast. {src}")
         alt = (f"Line chart: Kuaishou's quarterly GMV rises from {money(history['value_std'].iloc[0], lang)} in "

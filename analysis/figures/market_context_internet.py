@@ -54,7 +54,7 @@ def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     ax.set_ylabel(pick(lang, f"网民规模（{punit}）", f"Internet users ({punit})"))
     ax.set_title(pick(lang, "（a）网民规模", "(a) Internet users"), fontsize=9)
     axp.set_ylim(0, 100)
-    axp.yaxis.set_major_formatter(number_formatter(lang).__class__(lambda v, _p=None: f"{v:.0f}%"))
+    axp.yaxis.set_major_formatter(number_formatter(lang, suffix="%"))
     axp.set_ylabel(pick(lang, "互联网普及率（%）", "Internet penetration (%)"))
     axp.set_title(pick(lang, "（b）互联网普及率", "(b) Internet penetration"), fontsize=9)
     src = sources(lang, SRC_CNNIC)

@@ -65,7 +65,7 @@ def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     year_axis(axs, first, last)
     axs.tick_params(axis="x", which="minor", labelsize=7, rotation=90)
     axs.set_ylim(0, max(sy_ for sy_ in sy if sy_ == sy_) * 1.2)
-    axs.yaxis.set_major_formatter(number_formatter(lang).__class__(lambda v, _p=None: f"{v:.0f}%"))
+    axs.yaxis.set_major_formatter(number_formatter(lang, suffix="%"))
     axs.set_ylabel(pick(lang, "占社会消费品零售总额（%）", "Share of total retail sales (%)"))
     axs.set_title(pick(lang, "（b）实物商品网上零售额占比", "(b) Physical goods online, share"), fontsize=9)
     src = sources(lang, SRC_NBS)

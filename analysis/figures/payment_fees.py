@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from analysis.fees import printed_fees
 from analysis.figures._common import (
     BLACK, BLUE, FigureText, GREY, MONEY_SCALE, SRC_KUAISHOU, SRC_MODELS, SRC_PAPER, VERMILLION,
-    band_proxies, fan, money, number_formatter, period_x, pick, rate_pct, sources, year_axis,
+    band_proxies, fan, money, money_estimate, number_formatter, period_x, pick, rate_pct, sources, year_axis,
     period_years,
 )
 from analysis.figures._read import read_table
@@ -92,7 +92,7 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
     year_axis(axr, first, max(period_years(points["period"])))
     pad = (rhi - rlo) * 0.5
     axr.set_ylim((min(rlo, rmin) - pad) * 100, (max(rhi, rmax) + pad) * 100)
-    axr.yaxis.set_major_formatter(number_formatter(lang).__class__(lambda v, _p=None: f"{v:.2f}%"))
+    axr.yaxis.set_major_formatter(number_formatter(lang, suffix="%"))
     axr.set_ylabel(pick(lang, "手续费率（占GMV，%）", "Fee rate (% of GMV)"))
     axr.set_title(pick(lang, "（b）手续费率", "(b) Fee rate"), fontsize=9)
     handles = [Line2D([], [], color=BLUE, marker="s", linestyle="none", label=pick(lang, "全年", "Full year")),
@@ -118,6 +118,7 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
     pts_en = ", ".join(f"{printed_fees(r.fees, r.fees_printed_precision, lang)} in {fp(r.period)}"
                        for r in points.itertuples())
     f_first, f_last = fp(forecast["period"].iloc[0]), fp(end["period"])
+    end_v, [end_95] = money_estimate(end["yhat"], [(end["lo95"], end["hi95"])], lang)
     if lang == "zh":
         caption = (f"快手支付渠道手续费：原论文给出的数据点（{pts_zh}；三角形为下限，原文称“超过”，"
                    f"{len(points)}个点中有{n_lb}个）及其对应的手续费率（右图），介于{rate_pct(rmin, lang)}与"
@@ -125,7 +126,7 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
                    f"（下限只会被超过），其中位数{rate_pct(rc, lang)}（点线）为本版所用的中心费率，95%范围为"
                    f"{rate_pct(rlo, lang)}至{rate_pct(rhi, lang)}（浅灰带）。左图灰色带为该范围乘以官方GMV；"
                    f"{f_first}至{f_last}为由快手年度GMV预测（季度预测加总）推算的全年手续费，{f_last}中位数为"
-                   f"{money(end['yhat'], lang)}（95%区间{money(end['lo95'], lang)}至{money(end['hi95'], lang)}），"
+                   f"{end_v}（95%区间{end_95}），"
                    f"阴影为80%与95%区间。{src}")
         alt = (f"两幅图。左图：快手支付渠道手续费，原论文数据点为{pts_zh}，推算值向{f_last}升至约"
                f"{money(end['yhat'], lang)}。右图：各数据点的手续费率介于{rate_pct(rmin, lang)}至"
@@ -139,8 +140,8 @@ def draw(rates: "pd.DataFrame", forecast: "pd.DataFrame", implied: "pd.DataFrame
                    f"(dotted), is the central rate used here, its 95% range {rate_pct(rlo, lang)} to "
                    f"{rate_pct(rhi, lang)} (light band). The grey band on the left is that range times official GMV; "
                    f"{f_first} to {f_last} are full-year fees projected from Kuaishou's annual GMV forecast (the sum "
-                   f"of its quarterly forecasts), with a median of {money(end['yhat'], lang)} for {f_last} (95% "
-                   f"interval {money(end['lo95'], lang)} to {money(end['hi95'], lang)}); shaded bands are 80% and "
+                   f"of its quarterly forecasts), with a median of {end_v} for {f_last} (95% "
+                   f"interval {end_95}); shaded bands are 80% and "
                    f"95% intervals. {src}")
         alt = (f"Two panels. Left: Kuaishou's payment-channel fees, the original paper's points ({pts_en}) and a projection "
                f"rising to about {money(end['yhat'], lang)} in {f_last}. Right: the implied fee rates, between "

@@ -70,7 +70,7 @@ def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
                       if lang == "zh" else format_period(p, lang) + "\n" + "est. by " + ", ".join(firm(k) for k in keys))
     ax.set_xticks(range(len(periods)), labels)
     ax.set_ylim(0, 75)
-    ax.yaxis.set_major_formatter(number_formatter(lang).__class__(lambda v, _p=None: f"{v:.0f}%"))
+    ax.yaxis.set_major_formatter(number_formatter(lang, suffix="%"))
     ax.set_ylabel(pick(lang, "移动支付交易规模份额（%）", "Share of mobile payment value (%)"))
     ax.set_title(pick(lang, "第三方移动支付市场份额（研究机构估计）",
                        "Third-party mobile payment market shares (research-firm estimates)"))
