@@ -13,9 +13,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def rounded(x: Any, digits: int = 10) -> Any:
-    """Round floats (recursively) so cards are stable across platforms; NaN/inf → None."""
+    """Floats to ``digits`` significant digits (recursively), so that cards are the same on
+    machines whose BLAS kernels differ in the last bits (a GMV of 1.4e11 carries such noise
+    in its 5th decimal place); NaN/inf → None."""
     if isinstance(x, float):
-        return round(x, digits) if math.isfinite(x) else None
+        return float(f"{x:.{digits}g}") if math.isfinite(x) else None
     if isinstance(x, dict):
         return {k: rounded(v, digits) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
