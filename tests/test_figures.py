@@ -431,14 +431,30 @@ def _figure_names() -> list[str]:
 def test_figure_modules_are_found_and_declare_what_they_read():
     """Every module of analysis/figures/ is a figure (no list to keep): a
     docstring for its report caption, INPUTS the workflow can read without
-    importing it, and load/draw; the draw tests above cover each of them."""
+    importing it, and a load (its own, or the default that reads every input as it is) and a
+    draw; the draw tests above cover each of them."""
     assert set(_figure_names()) == set(CALLS)
     for name in _figure_names():
         decl = figures.declaration(name)
         assert len(decl["doc"]) > 40, name
         assert decl["inputs"] and all(p.startswith("data/processed/") for p in decl["inputs"].values())
         module = figures.module(name)
-        assert callable(module.load) and callable(module.draw)
+        assert callable(figures.loader(name)) and callable(module.draw)
+
+
+def test_a_figure_without_load_reads_its_inputs_as_they_are(tmp_path):
+    """The default load: public_series.csv with its booleans, other tables with text periods;
+    and the module that reads through it has the reader among its code inputs."""
+    from analysis.figures._read import read_inputs
+
+    (tmp_path / "public_series.csv").write_text("series_id,period,use_in_model\ns,2021,True\ns,2022,False\n")
+    (tmp_path / "backtest.csv").write_text("series_id,origin,period\ns,2021,2022\n")
+    data = read_inputs({"series": str(tmp_path / "public_series.csv"), "bt": str(tmp_path / "backtest.csv")})
+    assert data["series"]["use_in_model"].tolist() == [True, False]
+    assert data["series"]["period"].tolist() == ["2021", "2022"]
+    assert data["bt"]["origin"].tolist() == ["2021"] and data["bt"]["period"].tolist() == ["2022"]
+    assert not hasattr(figures.module("market_context_retail"), "load")
+    assert "analysis/figures/_read.py" in figures.declaration("market_context_retail")["code"]
 
 
 def test_every_figure_is_placed_once_per_language_and_referenced():

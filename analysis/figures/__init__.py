@@ -9,7 +9,9 @@ its name everywhere: the rule's wildcard, ``figures/<name>.{zh,en}.svg``,
   figure's caption in Snakemake's report);
 * ``INPUTS``: ``{key: path}`` of the processed tables it reads (``*`` matches
   model cards); the workflow makes them the rule's inputs;
-* ``load(paths) -> dict``: reads them;
+* ``load(paths) -> dict`` (optional): reads them, where a figure needs more than
+  every input read as it is (:func:`analysis.figures._read.read_inputs`, keyed
+  as ``INPUTS``): filters, options, model cards;
 * ``draw(**data, lang) -> (Figure, FigureText)``: draws one language and
   returns its caption and alt text, computed from the data. It draws, it never
   fits (model results come from the processed tables and model cards).
@@ -50,7 +52,10 @@ def declaration(name: str) -> dict[str, Any]:
                    and any(getattr(t, "id", None) == "INPUTS" for t in node.targets)), None)
     if not isinstance(inputs, dict):
         raise ValueError(f"{path}: a figure module declares INPUTS = {{key: path, ...}}")
-    return {"doc": ast.get_docstring(tree) or "", "inputs": inputs, "code": _own_imports(tree)}
+    code = _own_imports(tree)
+    if not any(isinstance(node, ast.FunctionDef) and node.name == "load" for node in tree.body):
+        code = sorted({*code, "analysis/figures/_read.py"})  # the default load reads its inputs
+    return {"doc": ast.get_docstring(tree) or "", "inputs": inputs, "code": code}
 
 
 def _own_imports(tree: ast.Module) -> list[str]:
@@ -72,3 +77,10 @@ def _own_imports(tree: ast.Module) -> list[str]:
 
 def module(name: str) -> ModuleType:
     return importlib.import_module(f"analysis.figures.{name}")
+
+
+def loader(name: str) -> Any:
+    """The figure's ``load``, or the default that reads every input as it is."""
+    from analysis.figures._read import read_inputs
+
+    return getattr(module(name), "load", read_inputs)

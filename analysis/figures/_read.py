@@ -22,6 +22,15 @@ def read_table(path: str, **kw) -> Any:
     return pd.read_csv(path, dtype={"period": str, "origin": str}, **kw)
 
 
+def read_inputs(paths: Mapping[str, Any]) -> dict[str, Any]:
+    """The default ``load`` of a figure module: every input read as it is, by its key
+    (``public_series.csv`` with its booleans, any other table with text periods)."""
+    from pathlib import Path
+
+    return {key: read_series(path) if Path(path).name == "public_series.csv" else read_table(path)
+            for key, path in paths.items()}
+
+
 def fitted_from_card(card: Mapping[str, Any]) -> Any:
     """In-sample fitted values a model card records (none for a method without them)."""
     import pandas as pd

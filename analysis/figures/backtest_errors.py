@@ -4,14 +4,12 @@ results (§ GMV) and the appendix."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from analysis.figures._common import (
     BLUE, FigureText, GREEN, GREY, PURPLE, VERMILLION, join_list, model_name, number_formatter,
     pick, series_name, sources,
 )
-from analysis.figures._read import read_table
 from analysis.plotting import new_figure, source_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,10 +22,6 @@ INPUTS = {
     "selection": "data/processed/model_selection.csv",
 }
 
-
-def load(paths: Mapping[str, Any]) -> dict[str, Any]:
-    """The tables :func:`draw` takes, read from ``paths`` (keys of ``INPUTS``)."""
-    return {"summary": read_table(paths["summary"]), "selection": read_table(paths["selection"])}
 
 
 def draw(summary: "pd.DataFrame", selection: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:

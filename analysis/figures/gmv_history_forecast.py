@@ -4,15 +4,13 @@ Douyin's scenario range. Cited in the results (§ GMV)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from analysis.figures._common import (
     BLUE, FigureText, GREY, ORANGE, SERIES_COLOURS, SRC_KUAISHOU,
     SRC_MEDIA, SRC_MODELS, band_proxies, draw_scope, entity_name, fan, log_y, model_name, money, money_estimate, money_scale, money_together, pick,
     scope_series, scope_styles, series_name, sources, period_years,
 )
-from analysis.figures._read import read_series, read_table
 from analysis.formatting import format_period
 from analysis.plotting import new_figure, source_line
 
@@ -27,11 +25,6 @@ INPUTS = {
     "selection": "data/processed/model_selection.csv",
 }
 
-
-def load(paths: Mapping[str, Any]) -> dict[str, Any]:
-    """The tables :func:`draw` takes, read from ``paths`` (keys of ``INPUTS``)."""
-    return {"series": read_series(paths["series"]), "forecasts": read_table(paths["forecasts"]),
-            "selection": read_table(paths["selection"])}
 
 
 def draw(series: "pd.DataFrame", forecasts: "pd.DataFrame",

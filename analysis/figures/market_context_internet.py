@@ -3,14 +3,12 @@ social and cultural environment (§ 3.2.3)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from analysis.figures._common import (
     BLUE, FigureText, GREEN, PERSONS_SCALE, SRC_CNNIC, month_end_x, number_formatter, pct, pick,
     sources, year_axis, period_years,
 )
-from analysis.figures._read import read_series
 from analysis.formatting import format_period, format_quantity
 from analysis.plotting import new_figure, source_line
 
@@ -23,10 +21,6 @@ INPUTS = {
     "series": "data/processed/public_series.csv",
 }
 
-
-def load(paths: Mapping[str, Any]) -> dict[str, Any]:
-    """The tables :func:`draw` takes, read from ``paths`` (keys of ``INPUTS``)."""
-    return {"series": read_series(paths["series"])}
 
 
 def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:

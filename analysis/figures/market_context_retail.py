@@ -3,14 +3,12 @@ of total retail sales of consumer goods. Cited in the economic environment (§ 3
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from analysis.figures._common import (
     BLUE, FigureText, GREEN, SKY, SRC_NBS, join_list, money, number_formatter, pct,
     money_scale, period_x, pick, sources, year_axis, period_years,
 )
-from analysis.figures._read import read_series
 from analysis.formatting import format_period
 from analysis.plotting import new_figure, source_line
 
@@ -23,10 +21,6 @@ INPUTS = {
     "series": "data/processed/public_series.csv",
 }
 
-
-def load(paths: Mapping[str, Any]) -> dict[str, Any]:
-    """The tables :func:`draw` takes, read from ``paths`` (keys of ``INPUTS``)."""
-    return {"series": read_series(paths["series"])}
 
 
 def _annual_gaps(periods: list[str], values: list[float]) -> tuple[list[float], list[float]]:

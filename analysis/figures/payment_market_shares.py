@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import math
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from analysis.figures._common import (
     BLUE, FigureText, GREEN, GREY, ORANGE, entity_name, join_list, research_firm,
     number_formatter, pct, pick, sources,
 )
-from analysis.figures._read import read_series
 from analysis.formatting import format_period
 from analysis.plotting import new_figure, source_line
 
@@ -25,10 +23,6 @@ INPUTS = {
     "series": "data/processed/public_series.csv",
 }
 
-
-def load(paths: Mapping[str, Any]) -> dict[str, Any]:
-    """The tables :func:`draw` takes, read from ``paths`` (keys of ``INPUTS``)."""
-    return {"series": read_series(paths["series"])}
 
 
 def draw(series: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:

@@ -25,7 +25,7 @@ def make_figure(name: str, inp: Mapping[str, Any], out: Mapping[str, str], log_p
     outputs = list(out.values()) if isinstance(out, dict) else list(out)
     with joblog.job_log(log_path, f"figure[{name}]", outputs) as jlog:
         fig_module = figures.module(name)
-        data = fig_module.load({key: inp[key] for key in figures.declaration(name)["inputs"]})
+        data = figures.loader(name)({key: inp[key] for key in figures.declaration(name)["inputs"]})
         texts: dict[str, Any] = {}
         for lang in langs:
             with plotting.figure_context(lang, fonts):
