@@ -253,6 +253,17 @@ def test_every_figure_in_both_languages(name, tmp_path):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in texts["zh"].caption)
 
 
+def test_complaints_alt_text_counts_the_account_leaks_from_the_data():
+    """The alt text says 'no account-leak events' because the data say 0, not because it is typed."""
+    draw = figures.module("complaints_risk").draw
+    frame = cited_frame()
+    assert "there were no account-leak" in _draw(draw, frame, lang="en")[1].alt
+    assert "账户泄露类风险事件为零" in _draw(draw, frame, lang="zh")[1].alt
+    frame.loc[frame["stat_id"] == "douyin_pay_account_leak_risk_events_2023", "value_std"] = 3
+    assert "there were 3 account-leak" in _draw(draw, frame, lang="en")[1].alt
+    assert "账户泄露类风险事件3起" in _draw(draw, frame, lang="zh")[1].alt
+
+
 def test_chinese_text_is_set_in_the_cjk_font():
     fn, *args = CALLS["complaints_risk"]
     fig, _ = _draw(fn, *args, lang="zh")

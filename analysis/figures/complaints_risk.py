@@ -98,6 +98,7 @@ def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
     tot = q("hezhong_yibao_complaints_total")
     surge = complaints_surge(cited)  # the audit's one base: both types in the year before the launch
     ratio = surge["factor"]
+    leaks = float(c.loc[risk_ids[0], "value_std"])  # the original paper: none in 2023
     risk_text = [f"{c.loc[r, label_col]}：{q(r)}" if lang == "zh" else f"{c.loc[r, label_col]}: {q(r)}"
                  for r in risk_ids]
     if lang == "zh":
@@ -106,7 +107,8 @@ def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
                    f"（约为{fp(str(surge['base_year']))}两类投诉合计的{ratio:,.0f}倍）。右图：抖音支付{fp(period)}的风险事件（"
                    + "；".join(risk_text) + "）。" + src)
         alt = (f"两幅柱状图。左图：{fp(years[0])}至{fp(years[-1])}每年的交易类与服务类投诉均在数十件，"
-               f"{fp(total['period'])}合计跃升至{tot}件。右图：{fp(period)}账户泄露类风险事件为零，"
+               f"{fp(total['period'])}合计跃升至{tot}件。右图：{fp(period)}账户泄露类风险事件"
+               f"{'为零' if leaks == 0 else q(risk_ids[0]) + '起'}，"
                f"资金损失类事件{q(risk_ids[1])}起。")
     else:
         caption = (f"Left: customer complaints against {provider}, the provider of Douyin Pay, by type "
@@ -116,5 +118,6 @@ def draw(cited: "pd.DataFrame", lang: str) -> tuple["Figure", FigureText]:
                    + "; ".join(risk_text) + "). " + src)
         alt = (f"Two bar charts. Left: transaction and service complaints number in the tens each year from "
                f"{fp(years[0])} to {fp(years[-1])}, barely visible beside the {fp(total['period'])} total of {tot}. Right: in "
-               f"{fp(period)} there were no account-leak risk events and {q(risk_ids[1])} fund-loss events.")
+               f"{fp(period)} there were {'no' if leaks == 0 else q(risk_ids[0])} account-leak risk events and "
+               f"{q(risk_ids[1])} fund-loss events.")
     return fig, FigureText(caption, alt)
