@@ -220,13 +220,13 @@ def _persons_en(m: "re.Match[str]") -> str:
 
 # The audit's machine-readable quantities: "13.79 tn CNY", "175075.6 m CNY", "1000000 CNY",
 # and plain counts written without separators ("46098").
-_AUDIT_CNY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?) (tn |bn |m )?CNY\b(?!/)")
-_AUDIT_SCALES = {"tn ": 1e12, "bn ": 1e9, "m ": 1e6, None: 1.0}
+_AUDIT_SCALES = {"tn": 1e12, "m": 1e6}  # the prefixes analysis/audit.py writes
+_AUDIT_CNY = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?) (?:({'|'.join(_AUDIT_SCALES)}) )?CNY\b(?!/)")
 _AUDIT_COUNT = re.compile(r"(?<![\d.\-/:])(\d{5,})(?![\d.\-/:%])")
 
 
 def _audit_cny(m: "re.Match[str]", lang: str) -> str:
-    number, scale = m.group(1), _AUDIT_SCALES[m.group(2)]
+    number, scale = m.group(1), _AUDIT_SCALES.get(m.group(2), 1.0)
     # the last digit written is the precision: 175075.6 → 0.1, 1600000000 → 100000000
     digits = number.split(".")[1] if "." in number else ""
     step = 10.0 ** -len(digits) if digits else 10.0 ** (len(number) - len(number.rstrip("0")))
